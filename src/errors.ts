@@ -1,0 +1,47 @@
+/**
+ * Base class of every error this rule raises on purpose. The message names the problem; `cause`
+ * keeps the underlying error so logs show both.
+ */
+export class RuleError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Raised for an error list: one message that names every problem found, so a person fixes them in one go. */
+abstract class ProblemListError extends RuleError {
+  readonly problems: readonly string[];
+
+  constructor(subject: string, problems: readonly string[], options?: ErrorOptions) {
+    super(`${subject}: ${problems.join('; ')}`, options);
+    this.problems = problems;
+  }
+}
+
+/** The rule parameters (or the SSM parameter that supplies the tag) are invalid; nothing was evaluated. */
+export class InvalidParametersError extends ProblemListError {
+  constructor(problems: readonly string[], options?: ErrorOptions) {
+    super('Invalid rule parameters', problems, options);
+  }
+}
+
+/** The Lambda event is not a Config rule event this function understands; nothing was evaluated. */
+export class InvalidEventError extends ProblemListError {
+  constructor(problems: readonly string[], options?: ErrorOptions) {
+    super('Invalid AWS Config event', problems, options);
+  }
+}
+
+/** Evaluations that Config did not accept even after retries. The invocation fails so Lambda retries it. */
+export class EvaluationDeliveryError extends RuleError {
+  readonly undelivered: readonly string[];
+
+  constructor(message: string, undelivered: readonly string[], options?: ErrorOptions) {
+    super(message, options);
+    this.undelivered = undelivered;
+  }
+}
+
+/** A sweep ran out of Lambda time; what it delivered stays delivered and the message says how far it got. */
+export class SweepTimeoutError extends RuleError {}

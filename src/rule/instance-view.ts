@@ -1,0 +1,115 @@
+import type { Instance } from '@aws-sdk/client-ec2';
+
+/**
+ * The one shape the decision reads, whatever the instance came from: a recorded configuration item
+ * (change event), a GetResourceConfigHistory item (oversized event) or a DescribeInstances instance (sweep).
+ */
+export interface InstanceView {
+  readonly resourceType: string;
+  readonly resourceId: string;
+  /** Config's configurationItemStatus; absent for a live DescribeInstances instance. */
+  readonly status?: string;
+  /** False when the item carries no configuration (deleted, not recorded, or a malformed item). */
+  readonly hasConfiguration: boolean;
+  /** EC2 state name (`running`, `stopped`, `terminated`, ...). */
+  readonly state?: string;
+  /** Tag key → value. A Map, so that keys such as `constructor` or `__proto__` are plain keys. */
+  readonly tags: ReadonlyMap<string, string>;
+  /** ARN of the attached instance profile; absent when none is attached. */
+  readonly instanceProfileArn?: string;
+  /** When Config captured the item (change events); the evaluation's OrderingTimestamp. */
+  readonly capturedAt?: Date;
+  /**
+   * Whether the attached profile holds an IAM role. Filled in only when `requireRoleInProfile` is on;
+   * absent means "not looked up".
+   */
+  readonly profileHoldsRole?: boolean;
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+const asDate = (value: unknown): Date | undefined => {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
+  if (typeof value === 'string' || typeof value === 'number') {
+    const date = new Date(typeof value === 'number' && value < 1e11 ? value * 1000 : value);
+    return Number.isNaN(date.getTime()) ? undefined : date;
+  }
+  return undefined;
+};
+
+/** Tags as Config writes them twice: the item's `tags` map wins over the `configuration.tags` list. */
+const tagsOf = (mapTags: unknown, listTags: unknown): Map<string, string> => {
+  const tags = new Map<string, string>();
+  if (Array.isArray(listTags)) {
+    for (const tag of listTags) {
+      if (isObject(tag) && typeof tag.key === 'string' && typeof tag.value === 'string') {
+        tags.set(tag.key, tag.value);
+      }
+    }
+  }
+  if (isObject(mapTags)) {
+    for (const [key, value] of Object.entries(mapTags)) {
+      if (typeof value === 'string') tags.set(key, value);
+    }
+  }
+  return tags;
+};
+
+/**
+ * The configuration of a history item is a JSON string; an unreadable one counts as no configuration,
+ * which the decision reports as NOT_APPLICABLE rather than guessing.
+ */
+const configurationOf = (value: unknown): Json | undefined => {
+  if (isObject(value)) return value;
+  if (typeof value !== 'string') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return isObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Builds the view of a configuration item, in the shape of a change notification or of
+ * GetResourceConfigHistory (where `configuration` is a JSON string). Never throws: whatever is missing
+ * is simply absent from the view.
+ */
+export const viewFromConfigurationItem = (item: unknown): InstanceView => {
+  const ci = isObject(item) ? item : {};
+  const configuration = configurationOf(ci.configuration);
+  const profile = isObject(configuration?.iamInstanceProfile) ? configuration.iamInstanceProfile : undefined;
+  const state = isObject(configuration?.state) ? text(configuration.state.name) : undefined;
+  return {
+    resourceType: text(ci.resourceType) ?? '',
+    resourceId: text(ci.resourceId) ?? '',
+    status: text(ci.configurationItemStatus),
+    hasConfiguration: configuration !== undefined,
+    state,
+    tags: tagsOf(ci.tags, configuration?.tags),
+    instanceProfileArn: text(profile?.arn),
+    capturedAt: asDate(ci.configurationItemCaptureTime),
+  };
+};
+
+/** Builds the view of a live instance from DescribeInstances. */
+export const viewFromEc2Instance = (instance: Instance): InstanceView => {
+  const tags = new Map<string, string>();
+  for (const tag of instance.Tags ?? []) {
+    if (tag.Key !== undefined) tags.set(tag.Key, tag.Value ?? '');
+  }
+  return {
+    resourceType: 'AWS::EC2::Instance',
+    resourceId: instance.InstanceId ?? '',
+    hasConfiguration: true,
+    state: instance.State?.Name,
+    tags,
+    instanceProfileArn: text(instance.IamInstanceProfile?.Arn),
+  };
+};

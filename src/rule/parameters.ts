@@ -1,0 +1,222 @@
+import { InvalidParametersError } from '../errors.js';
+
+/** `appTierTagValue: *` — any value of the tag key marks the app tier. */
+export const ANY_VALUE = '*';
+
+/** The tag that marks an instance as application tier. */
+export interface AppTierTag {
+  readonly key: string;
+  /** Allowed values, or ANY_VALUE for any value of the key. */
+  readonly values: readonly string[] | typeof ANY_VALUE;
+}
+
+/** The rule's parameters, validated and complete. */
+export interface RuleParameters {
+  readonly tag: AppTierTag;
+  /** When set, an attached profile outside this set is NON_COMPLIANT. */
+  readonly allowedInstanceProfileArns?: ReadonlySet<string>;
+  /** Organization rules: the role assumed in the member account. */
+  readonly executionRoleName?: string;
+  /** When true, a profile that holds no IAM role is NON_COMPLIANT. */
+  readonly requireRoleInProfile: boolean;
+}
+
+/** What the rule parameters say before the SSM parameter (if any) fills in the tag. */
+export interface ParsedRuleParameters extends Omit<RuleParameters, 'tag'> {
+  readonly tag: Partial<AppTierTag>;
+  readonly tagParameterName?: string;
+}
+
+/** The names the parser accepts (camelCase; the PascalCase form is accepted too). */
+export const RULE_PARAMETER_NAMES = [
+  'appTierTagKey',
+  'appTierTagValue',
+  'allowedInstanceProfileArns',
+  'executionRoleName',
+  'tagParameterName',
+  'requireRoleInProfile',
+] as const;
+export type RuleParameterName = (typeof RULE_PARAMETER_NAMES)[number];
+
+const MAX_TAG_KEY = 128;
+const MAX_TAG_VALUE = 256;
+const INSTANCE_PROFILE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:instance-profile\/[\w+=,.@/-]{1,512}$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const SSM_PARAMETER_NAME = /^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter)?[\w./-]{1,2048}$/;
+
+const isName = (name: string): name is RuleParameterName =>
+  (RULE_PARAMETER_NAMES as readonly string[]).includes(name);
+
+const splitList = (value: string): string[] => value.split(',').map((item) => item.trim());
+
+/** Checks a tag key and its values; shared by the rule parameters and the SSM parameter. */
+const checkTag = (
+  key: string | undefined,
+  values: readonly string[] | undefined,
+  where: { key: string; values: string },
+  problems: string[],
+): AppTierTag['values'] | undefined => {
+  if (key !== undefined && key.length > MAX_TAG_KEY) {
+    problems.push(`${where.key} is longer than ${MAX_TAG_KEY} characters`);
+  }
+  if (values === undefined) return undefined;
+  if (values.length === 0) {
+    problems.push(`${where.values} lists no value`);
+    return undefined;
+  }
+  if (values.some((value) => value === '')) {
+    problems.push(`${where.values} has an empty item`);
+  }
+  const tooLong = values.find((value) => value.length > MAX_TAG_VALUE);
+  if (tooLong !== undefined) {
+    problems.push(`${where.values} has a value longer than ${MAX_TAG_VALUE} characters`);
+  }
+  if (values.includes(ANY_VALUE)) {
+    if (values.length > 1)
+      problems.push(`${where.values}: "${ANY_VALUE}" (any value) cannot be combined with other values`);
+    return ANY_VALUE;
+  }
+  return [...new Set(values)];
+};
+
+/** Config sends every value as a string; a JSON boolean or number written by hand is taken as its text. */
+const textOf = (name: string, value: unknown, problems: string[]): string | undefined => {
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'boolean' || typeof value === 'number') return String(value);
+  problems.push(`${name} must be a string, got ${value === null ? 'null' : typeof value}`);
+  return undefined;
+};
+
+/**
+ * Parses Config's `ruleParameters` (a JSON string, possibly absent) into typed parameters.
+ * Throws one InvalidParametersError listing every problem found.
+ */
+export const parseRuleParameters = (raw: string | undefined): ParsedRuleParameters => {
+  let input: unknown = {};
+  if (raw !== undefined && raw.trim() !== '') {
+    try {
+      input = JSON.parse(raw);
+    } catch (error) {
+      throw new InvalidParametersError([`ruleParameters is not valid JSON (${(error as Error).message})`], {
+        cause: error,
+      });
+    }
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new InvalidParametersError(['ruleParameters must be a JSON object']);
+  }
+
+  const problems: string[] = [];
+  const given = new Map<RuleParameterName, string>();
+  for (const [rawName, rawValue] of Object.entries(input)) {
+    const name = rawName.charAt(0).toLowerCase() + rawName.slice(1);
+    if (!isName(name)) {
+      problems.push(`unknown parameter "${rawName}" (known: ${RULE_PARAMETER_NAMES.join(', ')})`);
+      continue;
+    }
+    if (given.has(name)) {
+      problems.push(`${name} is given twice`);
+      continue;
+    }
+    const value = textOf(name, rawValue, problems);
+    // An empty optional value is how templates say "not set".
+    if (value !== undefined && value !== '') given.set(name, value);
+  }
+
+  const tagParameterName = given.get('tagParameterName');
+  if (tagParameterName !== undefined && !SSM_PARAMETER_NAME.test(tagParameterName)) {
+    problems.push(`tagParameterName "${tagParameterName}" is not a valid SSM parameter name or ARN`);
+  }
+  const key = given.get('appTierTagKey');
+  const valueList = given.get('appTierTagValue');
+  if (tagParameterName === undefined) {
+    if (key === undefined) problems.push('appTierTagKey is missing or empty (or set tagParameterName)');
+    if (valueList === undefined)
+      problems.push('appTierTagValue is missing or empty (or set tagParameterName)');
+  }
+  const values = checkTag(
+    key,
+    valueList === undefined ? undefined : splitList(valueList),
+    { key: 'appTierTagKey', values: 'appTierTagValue' },
+    problems,
+  );
+
+  const arnList = given.get('allowedInstanceProfileArns');
+  const arns = arnList === undefined ? undefined : splitList(arnList);
+  for (const arn of arns ?? []) {
+    if (!INSTANCE_PROFILE_ARN.test(arn)) {
+      problems.push(
+        `allowedInstanceProfileArns: "${arn}" is not an instance profile ARN (arn:aws:iam::<account>:instance-profile/<name>)`,
+      );
+    }
+  }
+
+  const executionRoleName = given.get('executionRoleName');
+  if (executionRoleName !== undefined && !ROLE_NAME.test(executionRoleName)) {
+    problems.push(`executionRoleName "${executionRoleName}" is not a valid IAM role name`);
+  }
+
+  const requireRole = given.get('requireRoleInProfile')?.toLowerCase();
+  if (requireRole !== undefined && requireRole !== 'true' && requireRole !== 'false') {
+    problems.push(
+      `requireRoleInProfile must be "true" or "false", got "${given.get('requireRoleInProfile')}"`,
+    );
+  }
+
+  if (problems.length > 0) throw new InvalidParametersError(problems);
+  return {
+    tag: { ...(key === undefined ? {} : { key }), ...(values === undefined ? {} : { values }) },
+    tagParameterName,
+    allowedInstanceProfileArns: arns === undefined ? undefined : new Set(arns),
+    executionRoleName,
+    requireRoleInProfile: requireRole === 'true',
+  };
+};
+
+/**
+ * Completes the parameters with the tag read from the SSM parameter `{"key": "...", "values": ["..."]}`.
+ * Fields the rule parameters give win over the SSM parameter's.
+ */
+export const completeParameters = (parsed: ParsedRuleParameters, fromSsm?: unknown): RuleParameters => {
+  const { tagParameterName, tag: ruleTag, ...rest } = parsed;
+  if (ruleTag.key !== undefined && ruleTag.values !== undefined)
+    return { ...rest, tag: { key: ruleTag.key, values: ruleTag.values } };
+
+  const where = `SSM parameter "${tagParameterName ?? ''}"`;
+  const problems: string[] = [];
+  const document =
+    typeof fromSsm === 'object' && fromSsm !== null && !Array.isArray(fromSsm)
+      ? (fromSsm as Record<string, unknown>)
+      : undefined;
+  if (document === undefined) {
+    throw new InvalidParametersError([`${where} must hold a JSON object {"key": "...", "values": ["..."]}`]);
+  }
+  let key = ruleTag.key;
+  if (key === undefined) {
+    if (typeof document.key === 'string' && document.key.trim() !== '') key = document.key.trim();
+    else problems.push(`${where}: "key" must be a non-empty string`);
+  }
+  let values = ruleTag.values;
+  if (values === undefined) {
+    const list = document.values;
+    if (Array.isArray(list) && list.every((value) => typeof value === 'string')) {
+      values = checkTag(
+        key,
+        list.map((value: string) => value.trim()),
+        { key: `${where}: "key"`, values: `${where}: "values"` },
+        problems,
+      );
+    } else {
+      problems.push(`${where}: "values" must be a list of strings`);
+    }
+  } else if (key !== undefined) {
+    checkTag(key, undefined, { key: `${where}: "key"`, values: '' }, problems);
+  }
+  if (problems.length > 0 || key === undefined || values === undefined)
+    throw new InvalidParametersError(problems);
+  return { ...rest, tag: { key, values } };
+};
+
+/** `tier=app`, `tier=app|web` or `tier=*`, for annotations and logs. */
+export const describeTag = (tag: AppTierTag): string =>
+  `${tag.key}=${tag.values === ANY_VALUE ? ANY_VALUE : tag.values.join('|')}`;
