@@ -26,7 +26,6 @@ export const handler = async (event: unknown, context: Context): Promise<RunSumm
       messageType: parsed.invoking.messageType,
     });
     const summary = await runRule(parsed, {
-      access: { accountId: parsed.envelope.accountId },
       reportMode: reportMode(process.env.REPORT_MODE),
       deadline: { remainingMs: () => context.getRemainingTimeInMillis() },
     });

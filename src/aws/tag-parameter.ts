@@ -20,7 +20,13 @@ export const readTagParameter = async (name: string, access: AwsAccess): Promise
     return await provider(access).get(name, { transform: 'json', maxAge: TAG_PARAMETER_MAX_AGE_SECONDS });
   } catch (error) {
     const reason = (error as Error).message;
-    throw new InvalidParametersError([`tagParameterName "${name}" could not be read: ${reason}`], {
+    // Powertools names a value that is not JSON a TransformParameterError: that is the user's input.
+    if ((error as Error).name === 'TransformParameterError') {
+      throw new InvalidParametersError([`SSM parameter "${name}" does not hold JSON: ${reason}`], {
+        cause: error,
+      });
+    }
+    throw new RuleError(`SSM parameter "${name}" (tagParameterName) could not be read: ${reason}`, {
       cause: error,
     });
   }

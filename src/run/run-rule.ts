@@ -1,3 +1,4 @@
+import { resolveAccess } from '../aws/access.js';
 import type { AwsAccess } from '../aws/client-options.js';
 import { configClient } from '../config/client.js';
 import {
@@ -12,13 +13,17 @@ import { createReporter, type ReportMode, type ReportSummary } from '../config/r
 import { logger } from '../logger.js';
 import { ComplianceType, type Decision } from '../rule/compliance.js';
 import type { InstanceView } from '../rule/instance-view.js';
-import { completeParameters, parseRuleParameters, type RuleParameters } from '../rule/parameters.js';
+import {
+  completeParameters,
+  type ParsedRuleParameters,
+  parseRuleParameters,
+  type RuleParameters,
+} from '../rule/parameters.js';
 import type { Deadline } from './deadline.js';
 import { evaluateChange } from './evaluate-change.js';
 
-/** Where and how this invocation runs. */
+/** How this invocation runs. */
 export interface RunEnvironment {
-  readonly access: AwsAccess;
   readonly reportMode: ReportMode;
   readonly deadline: Deadline;
 }
@@ -36,10 +41,9 @@ export interface RunSummary {
 
 /** Rule parameters, with the tag read from SSM when the rule parameters leave it to `tagParameterName`. */
 export const resolveParameters = async (
-  ruleParameters: string | undefined,
+  parsed: ParsedRuleParameters,
   access: AwsAccess,
 ): Promise<RuleParameters> => {
-  const parsed = parseRuleParameters(ruleParameters);
   if (parsed.tag.key !== undefined && parsed.tag.values !== undefined) return completeParameters(parsed);
   // Loaded only when an SSM parameter is named: the SSM client stays off every other cold start.
   const { readTagParameter } = await import('../aws/tag-parameter.js');
@@ -68,8 +72,9 @@ const counter = () => {
 /** Parameters → route by message type → evaluate → report. */
 export const runRule = async (event: ParsedConfigEvent, environment: RunEnvironment): Promise<RunSummary> => {
   const { envelope, invoking } = event;
-  const { access } = environment;
-  const parameters = await resolveParameters(envelope.ruleParameters, access);
+  const parsed = parseRuleParameters(envelope.ruleParameters);
+  const access = await resolveAccess(envelope, parsed.executionRoleName);
+  const parameters = await resolveParameters(parsed, access);
   const client = configClient(access);
   const reporter = createReporter({
     client,
