@@ -108,6 +108,7 @@ export const parseRuleParameters = (raw: string | undefined): ParsedRuleParamete
 
   const problems: string[] = [];
   const given = new Map<RuleParameterName, string>();
+  const invalid = new Set<RuleParameterName>();
   for (const [rawName, rawValue] of Object.entries(input)) {
     const name = rawName.charAt(0).toLowerCase() + rawName.slice(1);
     if (!isName(name)) {
@@ -119,6 +120,7 @@ export const parseRuleParameters = (raw: string | undefined): ParsedRuleParamete
       continue;
     }
     const value = textOf(name, rawValue, problems);
+    if (value === undefined) invalid.add(name);
     // An empty optional value is how templates say "not set".
     if (value !== undefined && value !== '') given.set(name, value);
   }
@@ -130,9 +132,10 @@ export const parseRuleParameters = (raw: string | undefined): ParsedRuleParamete
   const key = given.get('appTierTagKey');
   const valueList = given.get('appTierTagValue');
   if (tagParameterName === undefined) {
-    if (key === undefined) problems.push('appTierTagKey is missing or empty (or set tagParameterName)');
-    if (valueList === undefined)
-      problems.push('appTierTagValue is missing or empty (or set tagParameterName)');
+    for (const name of ['appTierTagKey', 'appTierTagValue'] as const) {
+      if (!given.has(name) && !invalid.has(name))
+        problems.push(`${name} is missing or empty (or set tagParameterName)`);
+    }
   }
   const values = checkTag(
     key,

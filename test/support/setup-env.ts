@@ -5,3 +5,6 @@ process.env.AWS_SECRET_ACCESS_KEY = 'test-secret';
 process.env.POWERTOOLS_SERVICE_NAME = 'app-tier-iam-role-rule';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_DEV = 'false';
+
+// toHaveReceivedCommandWith & co. for aws-sdk-client-mock.
+import 'aws-sdk-client-mock-vitest/extend';

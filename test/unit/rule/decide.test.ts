@@ -1,0 +1,240 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MAX_ANNOTATION_LENGTH } from '../../../src/rule/annotation.js';
+import { isAppTier } from '../../../src/rule/applicability.js';
+import { ComplianceType, Reason } from '../../../src/rule/compliance.js';
+import { decide } from '../../../src/rule/decide.js';
+import { type InstanceView, viewFromConfigurationItem } from '../../../src/rule/instance-view.js';
+import type { RuleParameters } from '../../../src/rule/parameters.js';
+import { instanceView, ruleParameters } from '../../support/arbitraries.js';
+import { invokingOf, type SampleEvent } from '../../support/events.js';
+
+const PARAMETERS: RuleParameters = { tag: { key: 'tier', values: ['app'] }, requireRoleInProfile: false };
+const PROFILE = 'arn:aws:iam::123456789012:instance-profile/app';
+
+const appInstance = (overrides: Partial<InstanceView> = {}): InstanceView => ({
+  resourceType: 'AWS::EC2::Instance',
+  resourceId: 'i-0123456789abcdef0',
+  status: 'OK',
+  hasConfiguration: true,
+  state: 'running',
+  tags: new Map([['tier', 'app']]),
+  instanceProfileArn: PROFILE,
+  ...overrides,
+});
+
+const sampleView = (name: SampleEvent) => viewFromConfigurationItem(invokingOf(name).configurationItem);
+
+describe('decide: the sample events', () => {
+  it.each([
+    ['compliant', ComplianceType.Compliant, Reason.UsesRole],
+    ['no-profile', ComplianceType.NonCompliant, Reason.NoProfile],
+    ['deleted', ComplianceType.NotApplicable, Reason.Deleted],
+    ['not-app-tier', ComplianceType.NotApplicable, Reason.NotAppTier],
+  ] as const)('%s → %s', (name, compliance, reason) => {
+    // Act
+    const decision = decide(sampleView(name), PARAMETERS, { eventLeftScope: false });
+
+    // Assess
+    expect(decision).toMatchObject({ compliance, reason });
+  });
+
+  it('gives the action to take in the annotation of a non-compliant instance', () => {
+    // Act
+    const decision = decide(sampleView('no-profile'), PARAMETERS, { eventLeftScope: false });
+
+    // Assess
+    expect(decision.annotation).toBe(
+      'App-tier instance (tier=app) has no IAM instance profile; attach one with ec2 associate-iam-instance-profile',
+    );
+  });
+});
+
+describe('decide: the steps, in order', () => {
+  const cases: [string, Partial<InstanceView>, Partial<RuleParameters>, boolean, string][] = [
+    [
+      'another resource type',
+      { resourceType: 'AWS::EC2::Volume', instanceProfileArn: undefined },
+      {},
+      false,
+      Reason.WrongResourceType,
+    ],
+    ['the event left scope', { instanceProfileArn: undefined }, {}, true, Reason.LeftScope],
+    [
+      'ResourceDeleted',
+      { status: 'ResourceDeleted', instanceProfileArn: undefined },
+      {},
+      false,
+      Reason.Deleted,
+    ],
+    ['ResourceDeletedNotRecorded', { status: 'ResourceDeletedNotRecorded' }, {}, false, Reason.Deleted],
+    [
+      'ResourceNotRecorded',
+      { status: 'ResourceNotRecorded', instanceProfileArn: undefined },
+      {},
+      false,
+      Reason.NotRecorded,
+    ],
+    [
+      'no configuration',
+      { hasConfiguration: false, instanceProfileArn: undefined },
+      {},
+      false,
+      Reason.NoConfiguration,
+    ],
+    ['terminated', { state: 'terminated', instanceProfileArn: undefined }, {}, false, Reason.Terminated],
+    [
+      'shutting-down',
+      { state: 'shutting-down', instanceProfileArn: undefined },
+      {},
+      false,
+      Reason.Terminated,
+    ],
+    [
+      'no app-tier tag',
+      { tags: new Map([['env', 'prod']]), instanceProfileArn: undefined },
+      {},
+      false,
+      Reason.NotAppTier,
+    ],
+    [
+      'another tag value',
+      { tags: new Map([['tier', 'web']]), instanceProfileArn: undefined },
+      {},
+      false,
+      Reason.NotAppTier,
+    ],
+    [
+      'the key in another case',
+      { tags: new Map([['Tier', 'app']]), instanceProfileArn: undefined },
+      {},
+      false,
+      Reason.NotAppTier,
+    ],
+    ['no instance profile', { instanceProfileArn: undefined }, {}, false, Reason.NoProfile],
+    [
+      'a stopped instance without profile',
+      { state: 'stopped', instanceProfileArn: undefined },
+      {},
+      false,
+      Reason.NoProfile,
+    ],
+    [
+      'a profile outside the allowed list',
+      {},
+      { allowedInstanceProfileArns: new Set(['arn:aws:iam::123456789012:instance-profile/other']) },
+      false,
+      Reason.ProfileNotAllowed,
+    ],
+    [
+      'a profile in the allowed list',
+      {},
+      { allowedInstanceProfileArns: new Set([PROFILE]) },
+      false,
+      Reason.UsesRole,
+    ],
+    [
+      'a profile without role when roles are required',
+      { profileHoldsRole: false },
+      { requireRoleInProfile: true },
+      false,
+      Reason.ProfileWithoutRole,
+    ],
+    [
+      'a profile without role when roles are not required',
+      { profileHoldsRole: false },
+      {},
+      false,
+      Reason.UsesRole,
+    ],
+    [
+      'a profile with a role when roles are required',
+      { profileHoldsRole: true },
+      { requireRoleInProfile: true },
+      false,
+      Reason.UsesRole,
+    ],
+    [
+      'any value of the key',
+      { tags: new Map([['tier', 'anything']]) },
+      { tag: { key: 'tier', values: '*' } },
+      false,
+      Reason.UsesRole,
+    ],
+    [
+      'one of several values',
+      { tags: new Map([['tier', 'api']]), instanceProfileArn: undefined },
+      { tag: { key: 'tier', values: ['app', 'api'] } },
+      false,
+      Reason.NoProfile,
+    ],
+  ];
+
+  it.each(cases)('%s', (_name, view, parameters, eventLeftScope, reason) => {
+    // Act
+    const decision = decide(appInstance(view), { ...PARAMETERS, ...parameters }, { eventLeftScope });
+
+    // Assess
+    expect(decision.reason).toBe(reason);
+  });
+});
+
+describe('decide: properties', () => {
+  it('never throws, and the annotation is always 1 to 256 characters', () => {
+    fc.assert(
+      fc.property(instanceView, ruleParameters, fc.boolean(), (view, parameters, eventLeftScope) => {
+        const { annotation } = decide(view, parameters, { eventLeftScope });
+        return annotation.length >= 1 && annotation.length <= MAX_ANNOTATION_LENGTH;
+      }),
+    );
+  });
+
+  it('never reports COMPLIANT for an instance without an instance profile', () => {
+    fc.assert(
+      fc.property(instanceView, ruleParameters, fc.boolean(), (view, parameters, eventLeftScope) => {
+        const withoutProfile = { ...view, instanceProfileArn: undefined };
+        return decide(withoutProfile, parameters, { eventLeftScope }).compliance !== ComplianceType.Compliant;
+      }),
+    );
+  });
+
+  it('is NOT_APPLICABLE exactly when the instance is out of scope', () => {
+    fc.assert(
+      fc.property(instanceView, ruleParameters, fc.boolean(), (view, parameters, eventLeftScope) => {
+        const inScope =
+          view.resourceType === 'AWS::EC2::Instance' &&
+          !eventLeftScope &&
+          !['ResourceDeleted', 'ResourceDeletedNotRecorded', 'ResourceNotRecorded'].includes(
+            view.status ?? '',
+          ) &&
+          view.hasConfiguration &&
+          !['terminated', 'shutting-down'].includes(view.state ?? '') &&
+          isAppTier(view.tags, parameters.tag);
+        const notApplicable =
+          decide(view, parameters, { eventLeftScope }).compliance === ComplianceType.NotApplicable;
+        return notApplicable === !inScope;
+      }),
+    );
+  });
+
+  it('never reports COMPLIANT for a profile outside a set allow-list', () => {
+    fc.assert(
+      fc.property(instanceView, ruleParameters, (view, parameters) => {
+        const allowed = parameters.allowedInstanceProfileArns;
+        const decision = decide(view, parameters, { eventLeftScope: false });
+        if (decision.compliance !== ComplianceType.Compliant || allowed === undefined) return true;
+        return view.instanceProfileArn !== undefined && allowed.has(view.instanceProfileArn);
+      }),
+    );
+  });
+
+  it('is deterministic: the same input gives the same decision', () => {
+    fc.assert(
+      fc.property(instanceView, ruleParameters, fc.boolean(), (view, parameters, eventLeftScope) => {
+        expect(decide(view, parameters, { eventLeftScope })).toEqual(
+          decide(view, parameters, { eventLeftScope }),
+        );
+      }),
+    );
+  });
+});

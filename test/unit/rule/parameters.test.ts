@@ -1,0 +1,251 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidParametersError } from '../../../src/errors.js';
+import {
+  completeParameters,
+  describeTag,
+  parseRuleParameters,
+  RULE_PARAMETER_NAMES,
+} from '../../../src/rule/parameters.js';
+
+const problemsOf = (run: () => unknown): readonly string[] => {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof InvalidParametersError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected an InvalidParametersError');
+};
+
+describe('parseRuleParameters', () => {
+  it('reads the tag key and one value', () => {
+    // Act
+    const parsed = parseRuleParameters('{"appTierTagKey":"tier","appTierTagValue":"app"}');
+
+    // Assess
+    expect(parsed.tag).toEqual({ key: 'tier', values: ['app'] });
+    expect(parsed.requireRoleInProfile).toBe(false);
+    expect(parsed.allowedInstanceProfileArns).toBeUndefined();
+  });
+
+  it('reads a comma-separated list of values, trimmed, without duplicates', () => {
+    // Act
+    const parsed = parseRuleParameters('{"appTierTagKey":" tier ","appTierTagValue":" app , api,app"}');
+
+    // Assess
+    expect(parsed.tag).toEqual({ key: 'tier', values: ['app', 'api'] });
+  });
+
+  it('takes * as any value of the key', () => {
+    expect(parseRuleParameters('{"appTierTagKey":"tier","appTierTagValue":"*"}').tag.values).toBe('*');
+  });
+
+  it('accepts the PascalCase names CloudFormation users write', () => {
+    // Act
+    const parsed = parseRuleParameters(
+      JSON.stringify({
+        AppTierTagKey: 'tier',
+        AppTierTagValue: 'app',
+        AllowedInstanceProfileArns:
+          'arn:aws:iam::123456789012:instance-profile/a, arn:aws-cn:iam::123456789012:instance-profile/p/b',
+        RequireRoleInProfile: 'TRUE',
+        ExecutionRoleName: 'ConfigRuleExecution',
+      }),
+    );
+
+    // Assess
+    expect(parsed.tag).toEqual({ key: 'tier', values: ['app'] });
+    expect([...(parsed.allowedInstanceProfileArns ?? [])]).toEqual([
+      'arn:aws:iam::123456789012:instance-profile/a',
+      'arn:aws-cn:iam::123456789012:instance-profile/p/b',
+    ]);
+    expect(parsed.requireRoleInProfile).toBe(true);
+    expect(parsed.executionRoleName).toBe('ConfigRuleExecution');
+  });
+
+  it('treats an empty optional value as not set', () => {
+    // Act
+    const parsed = parseRuleParameters(
+      '{"appTierTagKey":"tier","appTierTagValue":"app","allowedInstanceProfileArns":"","tagParameterName":" "}',
+    );
+
+    // Assess
+    expect(parsed.allowedInstanceProfileArns).toBeUndefined();
+    expect(parsed.tagParameterName).toBeUndefined();
+  });
+
+  it('leaves the tag to the SSM parameter when tagParameterName is set', () => {
+    // Act
+    const parsed = parseRuleParameters('{"tagParameterName":"/config-rules/app-tier-tag"}');
+
+    // Assess
+    expect(parsed.tag).toEqual({});
+    expect(parsed.tagParameterName).toBe('/config-rules/app-tier-tag');
+  });
+
+  it('lists every problem in one error', () => {
+    // Act
+    const problems = problemsOf(() =>
+      parseRuleParameters(
+        JSON.stringify({
+          appTierTagValue: 'app,,web',
+          allowedInstanceProfileArns: 'arn:aws:iam::123456789012:role/not-a-profile',
+          requireRoleInProfile: 'yes',
+          executionRoleName: 'bad role name',
+          Colour: 'blue',
+        }),
+      ),
+    );
+
+    // Assess
+    expect(problems).toEqual([
+      'unknown parameter "Colour" (known: appTierTagKey, appTierTagValue, allowedInstanceProfileArns, executionRoleName, tagParameterName, requireRoleInProfile)',
+      'appTierTagKey is missing or empty (or set tagParameterName)',
+      'appTierTagValue has an empty item',
+      'allowedInstanceProfileArns: "arn:aws:iam::123456789012:role/not-a-profile" is not an instance profile ARN (arn:aws:iam::<account>:instance-profile/<name>)',
+      'executionRoleName "bad role name" is not a valid IAM role name',
+      'requireRoleInProfile must be "true" or "false", got "yes"',
+    ]);
+  });
+
+  it.each([
+    [
+      'absent',
+      undefined,
+      [
+        'appTierTagKey is missing or empty (or set tagParameterName)',
+        'appTierTagValue is missing or empty (or set tagParameterName)',
+      ],
+    ],
+    ['not JSON', '{appTierTagKey:', ['ruleParameters is not valid JSON']],
+    ['a JSON array', '["tier"]', ['ruleParameters must be a JSON object']],
+    [
+      'an empty value',
+      '{"appTierTagKey":"tier","appTierTagValue":""}',
+      ['appTierTagValue is missing or empty (or set tagParameterName)'],
+    ],
+    [
+      '* among other values',
+      '{"appTierTagKey":"tier","appTierTagValue":"app,*"}',
+      ['appTierTagValue: "*" (any value) cannot be combined with other values'],
+    ],
+    [
+      'a key too long',
+      `{"appTierTagKey":"${'k'.repeat(129)}","appTierTagValue":"app"}`,
+      ['appTierTagKey is longer than 128 characters'],
+    ],
+    [
+      'a value too long',
+      `{"appTierTagKey":"tier","appTierTagValue":"${'v'.repeat(257)}"}`,
+      ['appTierTagValue has a value longer than 256 characters'],
+    ],
+    [
+      'a name given twice',
+      '{"appTierTagKey":"tier","AppTierTagKey":"tier","appTierTagValue":"app"}',
+      ['appTierTagKey is given twice'],
+    ],
+    [
+      'a non-string value',
+      '{"appTierTagKey":{"k":1},"appTierTagValue":"app"}',
+      ['appTierTagKey must be a string, got object'],
+    ],
+    [
+      'a bad SSM name',
+      '{"tagParameterName":"no spaces allowed"}',
+      ['tagParameterName "no spaces allowed" is not a valid SSM parameter name or ARN'],
+    ],
+  ])('rejects %s', (_name, raw, expected) => {
+    // Act
+    const problems = problemsOf(() => parseRuleParameters(raw));
+
+    // Assess
+    expect(problems).toHaveLength(expected.length);
+    expected.forEach((problem, index) => expect(problems[index]).toContain(problem));
+  });
+
+  it('names every parameter the parser accepts', () => {
+    expect(RULE_PARAMETER_NAMES).toEqual([
+      'appTierTagKey',
+      'appTierTagValue',
+      'allowedInstanceProfileArns',
+      'executionRoleName',
+      'tagParameterName',
+      'requireRoleInProfile',
+    ]);
+  });
+});
+
+describe('completeParameters', () => {
+  const fromSsmOnly = parseRuleParameters('{"tagParameterName":"/rules/app-tier"}');
+
+  it('takes the tag from the SSM parameter', () => {
+    // Act
+    const parameters = completeParameters(fromSsmOnly, { key: 'tier', values: ['app', ' api '] });
+
+    // Assess
+    expect(parameters.tag).toEqual({ key: 'tier', values: ['app', 'api'] });
+    expect(parameters).not.toHaveProperty('tagParameterName');
+  });
+
+  it('lets the rule parameters win over the SSM parameter, field by field', () => {
+    // Prepare
+    const parsed = parseRuleParameters('{"tagParameterName":"/rules/app-tier","appTierTagKey":"layer"}');
+
+    // Act
+    const parameters = completeParameters(parsed, { key: 'tier', values: ['app'] });
+
+    // Assess
+    expect(parameters.tag).toEqual({ key: 'layer', values: ['app'] });
+  });
+
+  it('does not need the SSM parameter when the rule parameters give the whole tag', () => {
+    // Prepare
+    const parsed = parseRuleParameters(
+      '{"tagParameterName":"/x","appTierTagKey":"tier","appTierTagValue":"app"}',
+    );
+
+    // Act
+    const parameters = completeParameters(parsed);
+
+    // Assess
+    expect(parameters.tag).toEqual({ key: 'tier', values: ['app'] });
+  });
+
+  it.each([
+    [
+      'not an object',
+      'tier=app',
+      ['SSM parameter "/rules/app-tier" must hold a JSON object {"key": "...", "values": ["..."]}'],
+    ],
+    [
+      'no key, values not a list',
+      { values: 'app' },
+      [
+        'SSM parameter "/rules/app-tier": "key" must be a non-empty string',
+        'SSM parameter "/rules/app-tier": "values" must be a list of strings',
+      ],
+    ],
+    [
+      'an empty list',
+      { key: 'tier', values: [] },
+      ['SSM parameter "/rules/app-tier": "values" lists no value'],
+    ],
+    [
+      'a key too long',
+      { key: 'k'.repeat(200), values: ['app'] },
+      ['SSM parameter "/rules/app-tier": "key" is longer than 128 characters'],
+    ],
+  ])('rejects an SSM value that is %s', (_name, value, expected) => {
+    expect(problemsOf(() => completeParameters(fromSsmOnly, value))).toEqual(expected);
+  });
+});
+
+describe('describeTag', () => {
+  it.each([
+    [{ key: 'tier', values: ['app'] }, 'tier=app'],
+    [{ key: 'tier', values: ['app', 'api'] }, 'tier=app|api'],
+    [{ key: 'tier', values: '*' as const }, 'tier=*'],
+  ])('%o → %s', (tag, text) => {
+    expect(describeTag(tag)).toBe(text);
+  });
+});
