@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { viewFromConfigurationItem, viewFromEc2Instance } from '../../../src/rule/instance-view.js';
+import { historyItem, invokingOf } from '../../support/events.js';
+
+const itemOf = (name: 'compliant' | 'no-profile' | 'deleted') =>
+  invokingOf(name).configurationItem as Record<string, unknown>;
+
+describe('viewFromConfigurationItem', () => {
+  it('reads a recorded item with a profile', () => {
+    // Act
+    const view = viewFromConfigurationItem(itemOf('compliant'));
+
+    // Assess
+    expect(view).toMatchObject({
+      resourceType: 'AWS::EC2::Instance',
+      resourceId: 'i-042dd005362091826',
+      status: 'OK',
+      hasConfiguration: true,
+      state: 'stopped',
+      instanceProfileArn: 'arn:aws:iam::0123456789012:instance-profile/AmazonSSMRoleForInstancesQuickSetup',
+      capturedAt: new Date('2023-04-27T15:03:11.636Z'),
+    });
+    expect(view.tags.get('tier')).toBe('app');
+  });
+
+  it('reads iamInstanceProfile: null as no profile', () => {
+    expect(viewFromConfigurationItem(itemOf('no-profile')).instanceProfileArn).toBeUndefined();
+  });
+
+  it('reads a deleted item (configuration null) as having no configuration', () => {
+    // Act
+    const view = viewFromConfigurationItem(itemOf('deleted'));
+
+    // Assess
+    expect(view).toMatchObject({ status: 'ResourceDeleted', hasConfiguration: false, tags: new Map() });
+  });
+
+  it('reads the history shape, whose configuration is a JSON string and capture time a Date', () => {
+    // Prepare
+    const item = { ...historyItem(), configurationItemCaptureTime: new Date('2017-04-05T22:23:11.677Z') };
+
+    // Act
+    const view = viewFromConfigurationItem(item);
+
+    // Assess
+    expect(view).toMatchObject({
+      resourceId: 'i-03402838daac1d611',
+      status: 'ResourceDiscovered',
+      hasConfiguration: true,
+      state: 'running',
+      capturedAt: new Date('2017-04-05T22:23:11.677Z'),
+    });
+    expect(view.instanceProfileArn).toBeUndefined();
+    expect(view.tags.get('tier')).toBe('app');
+  });
+
+  it('reads epoch seconds as a capture time', () => {
+    expect(viewFromConfigurationItem({ configurationItemCaptureTime: 1491430991.677 }).capturedAt).toEqual(
+      new Date('2017-04-05T22:23:11.677Z'),
+    );
+  });
+
+  it('treats an unreadable configuration string as no configuration', () => {
+    expect(viewFromConfigurationItem({ configuration: '{not json' }).hasConfiguration).toBe(false);
+  });
+
+  it('prefers the tags map over the configuration tag list, and keeps keys like __proto__ as plain keys', () => {
+    // Act
+    const view = viewFromConfigurationItem({
+      tags: { tier: 'app', ['__proto__']: 'x' },
+      configuration: {
+        tags: [{ key: 'tier', value: 'web' }, { key: 'constructor', value: 'y' }, { key: 7 }],
+      },
+    });
+
+    // Assess
+    expect([...view.tags]).toEqual([
+      ['tier', 'app'],
+      ['constructor', 'y'],
+      ['__proto__', 'x'],
+    ]);
+  });
+
+  it('never throws on a shape it does not know', () => {
+    for (const item of [
+      null,
+      undefined,
+      42,
+      'text',
+      [],
+      { configuration: [] },
+      { configuration: { state: 'on' } },
+    ]) {
+      expect(viewFromConfigurationItem(item)).toMatchObject({ resourceType: '', resourceId: '' });
+    }
+  });
+});
+
+describe('viewFromEc2Instance', () => {
+  it('reads a DescribeInstances instance', () => {
+    // Act
+    const view = viewFromEc2Instance({
+      InstanceId: 'i-1',
+      State: { Name: 'running', Code: 16 },
+      IamInstanceProfile: { Arn: 'arn:aws:iam::123456789012:instance-profile/app', Id: 'AIPA' },
+      Tags: [{ Key: 'tier', Value: 'app' }, { Key: 'empty' }],
+    });
+
+    // Assess
+    expect(view).toEqual({
+      resourceType: 'AWS::EC2::Instance',
+      resourceId: 'i-1',
+      hasConfiguration: true,
+      state: 'running',
+      tags: new Map([
+        ['tier', 'app'],
+        ['empty', ''],
+      ]),
+      instanceProfileArn: 'arn:aws:iam::123456789012:instance-profile/app',
+    });
+  });
+
+  it('reads an instance without profile or tags', () => {
+    expect(viewFromEc2Instance({ InstanceId: 'i-2' })).toMatchObject({
+      instanceProfileArn: undefined,
+      tags: new Map(),
+    });
+  });
+});
