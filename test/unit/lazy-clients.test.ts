@@ -1,0 +1,57 @@
+import {
+  ConfigServiceClient,
+  GetComplianceDetailsByConfigRuleCommand,
+  PutEvaluationsCommand,
+} from '@aws-sdk/client-config-service';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadEvent } from '../support/events.js';
+import { lambdaContext } from '../support/lambda-context.js';
+
+// Records which optional SDK packages the handler loads: the change path must load neither.
+const loaded = vi.hoisted(() => new Set<string>());
+vi.mock('@aws-sdk/client-ec2', async (importOriginal) => {
+  loaded.add('client-ec2');
+  return importOriginal();
+});
+vi.mock('@aws-sdk/client-ssm', async (importOriginal) => {
+  loaded.add('client-ssm');
+  return importOriginal();
+});
+
+const config = mockClient(ConfigServiceClient);
+
+describe('clients are loaded only by the path that needs them', () => {
+  beforeEach(() => {
+    vi.resetModules();
+    loaded.clear();
+    config.reset();
+    config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+    config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
+  });
+
+  it('the change path loads neither the EC2 nor the SSM client', async () => {
+    // Prepare
+    const { handler } = await import('../../src/handler.js');
+
+    // Act
+    await handler(loadEvent('compliant'), lambdaContext());
+
+    // Assess
+    expect(config).toHaveReceivedCommand(PutEvaluationsCommand);
+    expect([...loaded]).toEqual([]);
+  });
+
+  it('the sweep loads the EC2 client', async () => {
+    // Prepare
+    const { handler } = await import('../../src/handler.js');
+    const { EC2Client, DescribeInstancesCommand } = await import('@aws-sdk/client-ec2');
+    mockClient(EC2Client).on(DescribeInstancesCommand).resolves({ Reservations: [] });
+
+    // Act
+    await handler(loadEvent('scheduled'), lambdaContext());
+
+    // Assess
+    expect([...loaded]).toEqual(['client-ec2']);
+  });
+});

@@ -1,0 +1,123 @@
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import type { Instance } from '@aws-sdk/client-ec2';
+import { describe, expect, it } from 'vitest';
+import type { PreviousResults, ResourceKey } from '../../../src/config/previous-results.js';
+import { createReporter, ReportMode } from '../../../src/config/reporter.js';
+import type { Inventory } from '../../../src/ec2/inventory.js';
+import { SweepTimeoutError } from '../../../src/errors.js';
+import type { RuleParameters } from '../../../src/rule/parameters.js';
+import { type Deadline, noDeadline, SWEEP_TIME_MARGIN_MS } from '../../../src/run/deadline.js';
+import { sweep } from '../../../src/run/sweep.js';
+
+const PARAMETERS: RuleParameters = { tag: { key: 'tier', values: ['app'] }, requireRoleInProfile: false };
+const AT = new Date('2026-11-28T00:00:00Z');
+const PROFILE = { Arn: 'arn:aws:iam::123456789012:instance-profile/app', Id: 'AIPA' };
+
+const instance = (id: string, withProfile: boolean): Instance => ({
+  InstanceId: id,
+  State: { Name: 'running' },
+  Tags: [{ Key: 'tier', Value: 'app' }],
+  ...(withProfile ? { IamInstanceProfile: PROFILE } : {}),
+});
+
+const inventoryOf = (pages: Instance[][]): Inventory => ({
+  async *appTierInstances() {
+    yield* pages;
+  },
+});
+const previousOf = (pages: ResourceKey[][]): PreviousResults => ({
+  async *pages() {
+    yield* pages;
+  },
+});
+const ec2 = (resourceId: string): ResourceKey => ({ resourceType: 'AWS::EC2::Instance', resourceId });
+
+const run = (inventory: Inventory, previous: PreviousResults, deadline: Deadline = noDeadline) => {
+  const reporter = createReporter({
+    client: new ConfigServiceClient({}),
+    resultToken: 't',
+    mode: ReportMode.DryRun,
+  });
+  const result = sweep({
+    ruleName: 'rule',
+    parameters: PARAMETERS,
+    orderingTimestamp: AT,
+    inventory,
+    previousResults: previous,
+    reporter,
+    deadline,
+  });
+  return result;
+};
+
+describe('sweep', () => {
+  it('evaluates every instance of every page, stamped with the notification time', async () => {
+    // Act
+    const result = await run(
+      inventoryOf([[instance('i-1', true), instance('i-2', false)], [instance('i-3', true)]]),
+      previousOf([]),
+    );
+
+    // Assess
+    expect(result).toMatchObject({ evaluated: 3, stale: 0, pages: 2 });
+    expect(
+      result.report.wouldSend.map((e) => [e.ComplianceResourceId, e.ComplianceType, e.OrderingTimestamp]),
+    ).toEqual([
+      ['i-1', 'COMPLIANT', AT],
+      ['i-2', 'NON_COMPLIANT', AT],
+      ['i-3', 'COMPLIANT', AT],
+    ]);
+  });
+
+  it('marks NOT_APPLICABLE what was reported before but is no longer a live app-tier instance', async () => {
+    // Act
+    const result = await run(
+      inventoryOf([[instance('i-1', true)]]),
+      previousOf([[ec2('i-1'), ec2('i-gone')], [ec2('i-untagged')]]),
+    );
+
+    // Assess
+    expect(result.stale).toBe(2);
+    const stale = result.report.wouldSend.filter((e) => e.ComplianceType === 'NOT_APPLICABLE');
+    expect(stale.map((e) => e.ComplianceResourceId)).toEqual(['i-gone', 'i-untagged']);
+    expect(stale[0]?.Annotation).toBe(
+      'No longer a live app-tier instance (tier=app): deleted, terminated or untagged',
+    );
+  });
+
+  it('stops before the Lambda timeout, delivers what it decided, and says how far it got', async () => {
+    // Prepare
+    let remaining = SWEEP_TIME_MARGIN_MS + 1;
+    const deadline: Deadline = { remainingMs: () => remaining };
+    const pages = (async function* () {
+      yield [instance('i-1', true), instance('i-2', true)];
+      remaining = SWEEP_TIME_MARGIN_MS - 1;
+      yield [instance('i-3', true)];
+      yield [instance('i-4', true)];
+    })();
+    const reporter = createReporter({
+      client: new ConfigServiceClient({}),
+      resultToken: 't',
+      mode: ReportMode.DryRun,
+    });
+
+    // Act
+    const result = sweep({
+      ruleName: 'rule',
+      parameters: PARAMETERS,
+      orderingTimestamp: AT,
+      inventory: { appTierInstances: () => pages },
+      previousResults: previousOf([[ec2('i-gone')]]),
+      reporter,
+      deadline,
+    });
+
+    // Assess
+    await expect(result).rejects.toThrow(SweepTimeoutError);
+    await expect(result).rejects.toThrow(
+      /^Sweep stopped before the Lambda timeout while listing instances: 3 instance\(s\) evaluated from 2 page\(s\) were delivered/,
+    );
+    const delivered = await reporter.flush();
+    expect(delivered.wouldSend.map((e) => e.ComplianceResourceId)).toEqual(['i-1', 'i-2', 'i-3']);
+  });
+});
