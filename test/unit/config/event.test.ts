@@ -164,7 +164,7 @@ describe('parseConfigEvent', () => {
 
     // Assess
     expect(problems).toHaveLength(expected.length);
-    expected.forEach((problem, index) => expect(problems[index]).toContain(problem));
+    for (const [index, problem] of expected.entries()) expect(problems[index]).toContain(problem);
   });
 
   it('says what is wrong in the error message', () => {

@@ -80,7 +80,7 @@ describe('createReporter', () => {
 
   it('re-sends only the entries Config returned in FailedEvaluations, with growing delays', async () => {
     // Prepare
-    const sleep = vi.fn(noWait);
+    const sleep = vi.fn((_ms: number) => Promise.resolve());
     configMock
       .on(PutEvaluationsCommand)
       .resolvesOnce({ FailedEvaluations: [evaluation(3), evaluation(7)] })

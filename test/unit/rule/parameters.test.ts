@@ -160,7 +160,7 @@ describe('parseRuleParameters', () => {
 
     // Assess
     expect(problems).toHaveLength(expected.length);
-    expected.forEach((problem, index) => expect(problems[index]).toContain(problem));
+    for (const [index, problem] of expected.entries()) expect(problems[index]).toContain(problem);
   });
 
   it('names every parameter the parser accepts', () => {

@@ -1,0 +1,582 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the ${...} placeholders are CloudFormation's Fn::Sub
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import {
+  bundleFileOf,
+  deriveEsbuildOptions,
+  findEsbuildFunction,
+  ignoredBuildProperties,
+} from '../../scripts/esbuild-options.mjs';
+import { ReportMode } from '../../src/config/reporter.js';
+import { RULE_PARAMETER_NAMES } from '../../src/rule/parameters.js';
+import {
+  actionsOf,
+  inlineStatements,
+  loadTemplate,
+  objectsIn,
+  PSEUDO_PARAMETERS,
+  referencesIn,
+  resolveTemplate,
+  type Statement,
+  stringsIn,
+  type Template,
+} from '../support/cfn-template.js';
+
+const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Every action the function's role may ever hold, whatever the parameters. */
+const ROLE_ACTIONS = [
+  'config:GetComplianceDetailsByConfigRule',
+  'config:GetResourceConfigHistory',
+  'config:PutEvaluations',
+  'ec2:DescribeInstances',
+  'iam:GetInstanceProfile',
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'sqs:SendMessage',
+  'ssm:GetParameter',
+];
+/** The actions held with the default parameters: no SSM parameter, no role check in the profile. */
+const DEFAULT_ROLE_ACTIONS = ROLE_ACTIONS.filter(
+  (action) => action !== 'ssm:GetParameter' && action !== 'iam:GetInstanceProfile',
+);
+
+const template = loadTemplate();
+const resources: Record<string, Template> = template.Resources;
+
+/** The one resource of a type; fails when there are none or several. */
+const only = (type: string): [string, Template] => {
+  const matches = Object.entries(resources).filter(([, resource]) => resource.Type === type);
+  expect(matches, `resources of type ${type}`).toHaveLength(1);
+  return matches[0] as [string, Template];
+};
+
+const [functionId, ruleFunction] = only('AWS::Serverless::Function');
+const [, configRule] = only('AWS::Config::ConfigRule');
+const [roleId, role] = only('AWS::IAM::Role');
+const [permissionId, permission] = only('AWS::Lambda::Permission');
+const [queueId, queue] = only('AWS::SQS::Queue');
+
+/** The role's statements once the template is resolved with these parameter values. */
+const roleStatements = (parameters: Record<string, string> = {}): Statement[] =>
+  inlineStatements(resolveTemplate(template, parameters).Resources[roleId]);
+
+/** The parameter that a property refers to with `!Ref`. */
+const parameterOf = (property: unknown): Template => {
+  const name = (property as { Ref?: string }).Ref;
+  expect(name, 'a Ref to a parameter').toBeTypeOf('string');
+  const parameter = template.Parameters[name as string];
+  expect(parameter, `parameter ${name}`).toBeDefined();
+  return parameter;
+};
+
+describe('template.yaml: the function', () => {
+  it('runs on Node.js 24 on arm64', () => {
+    // Prepare
+    const properties = ruleFunction.Properties;
+
+    // Act
+    const { Runtime, Architectures } = properties;
+
+    // Assess
+    expect(Runtime).toBe('nodejs24.x');
+    expect(Architectures).toEqual(['arm64']);
+  });
+
+  it('is built by sam build with esbuild, from an entry point that exists', () => {
+    // Prepare
+    const { buildProperties } = findEsbuildFunction(template);
+
+    // Act
+    const entryPoints = deriveEsbuildOptions(template).entryPoints as string[];
+
+    // Assess
+    expect(ruleFunction.Metadata.BuildMethod).toBe('esbuild');
+    expect(ruleFunction.Properties.CodeUri).toBe('./');
+    expect(entryPoints).toEqual(['src/handler.ts']);
+    expect(existsSync(join(PROJECT_DIR, 'src/handler.ts'))).toBe(true);
+    expect(ignoredBuildProperties(buildProperties)).toEqual([]);
+  });
+
+  it('names as Handler the file and export the bundle provides', () => {
+    // Prepare
+    const options = deriveEsbuildOptions(template);
+    const handler: string = ruleFunction.Properties.Handler;
+
+    // Act
+    const bundleFile = bundleFileOf(options, 'src/handler.ts');
+    const [module, exportName] = [handler.slice(0, handler.lastIndexOf('.')), handler.split('.').pop()];
+
+    // Assess
+    expect(bundleFile).toBe('handler.mjs');
+    expect(`${module}.mjs`).toBe(bundleFile);
+    expect(exportName).toBe('handler');
+  });
+
+  it('has a small reserved concurrency, a timeout for sweeps and JSON logs in a log group with retention', () => {
+    // Prepare
+    const resolved = resolveTemplate(template).Resources;
+
+    // Act
+    const properties = resolved[functionId].Properties;
+    const logGroupRef = ruleFunction.Properties.LoggingConfig.LogGroup.Ref;
+
+    // Assess
+    expect(Number(properties.ReservedConcurrentExecutions)).toBeGreaterThanOrEqual(1);
+    expect(Number(properties.ReservedConcurrentExecutions)).toBeLessThanOrEqual(10);
+    expect(properties.Timeout).toBe(300);
+    expect(properties.LoggingConfig.LogFormat).toBe('JSON');
+    expect(resources[logGroupRef]?.Type).toBe('AWS::Logs::LogGroup');
+    expect(Number(resolved[logGroupRef].Properties.RetentionInDays)).toBeGreaterThan(0);
+  });
+
+  it('passes the report mode the handler understands, from a parameter limited to those modes', () => {
+    // Prepare
+    const variables = ruleFunction.Properties.Environment.Variables;
+
+    // Act
+    const parameter = parameterOf(variables.REPORT_MODE);
+
+    // Assess
+    expect([...parameter.AllowedValues].sort()).toEqual(Object.values(ReportMode).sort());
+    expect(parameter.Default).toBe(ReportMode.Live);
+    expect(variables.POWERTOOLS_SERVICE_NAME).toBeTypeOf('string');
+    expect(parameterOf(variables.POWERTOOLS_LOG_LEVEL).Default).toBe('INFO');
+    expect(variables.NODE_OPTIONS).toContain('--enable-source-maps');
+  });
+
+  it('retries a failed asynchronous invocation twice, then sends it to an encrypted SQS queue', () => {
+    // Prepare
+    const { EventInvokeConfig } = ruleFunction.Properties;
+
+    // Act
+    const onFailure = EventInvokeConfig.DestinationConfig.OnFailure;
+
+    // Assess
+    expect(EventInvokeConfig.MaximumRetryAttempts).toBe(2);
+    expect(onFailure.Type).toBe('SQS');
+    expect(onFailure.Destination).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+    expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+  });
+});
+
+describe('template.yaml: the Config rule', () => {
+  it('is a custom Lambda rule on the function, for EC2 instances only', () => {
+    // Prepare
+    const { Source, Scope } = configRule.Properties;
+
+    // Act
+    const resourceTypes = Scope.ComplianceResourceTypes;
+
+    // Assess
+    expect(Source.Owner).toBe('CUSTOM_LAMBDA');
+    expect(Source.SourceIdentifier).toEqual({ 'Fn::GetAtt': [functionId, 'Arn'] });
+    expect(resourceTypes).toEqual(['AWS::EC2::Instance']);
+  });
+
+  it('is triggered by exactly the three message types, the periodic one at a chosen frequency', () => {
+    // Prepare
+    const details: Template[] = configRule.Properties.Source.SourceDetails;
+
+    // Act
+    const messageTypes = details.map((detail) => detail.MessageType).sort();
+    const scheduled = details.find((detail) => detail.MessageType === 'ScheduledNotification');
+
+    // Assess
+    expect(messageTypes).toEqual([
+      'ConfigurationItemChangeNotification',
+      'OversizedConfigurationItemChangeNotification',
+      'ScheduledNotification',
+    ]);
+    expect(details.every((detail) => detail.EventSource === 'aws.config')).toBe(true);
+    const frequency = parameterOf(scheduled?.MaximumExecutionFrequency);
+    expect(frequency.Default).toBe('TwentyFour_Hours');
+    expect([...frequency.AllowedValues].sort()).toEqual(
+      ['One_Hour', 'Six_Hours', 'Three_Hours', 'Twelve_Hours', 'TwentyFour_Hours'].sort(),
+    );
+  });
+
+  it('is created only after Config may invoke the function', () => {
+    // Prepare
+    const dependsOn = configRule.DependsOn;
+
+    // Act
+    const dependencies = [dependsOn].flat();
+
+    // Assess
+    expect(dependencies).toContain(permissionId);
+  });
+
+  it('sends only parameter names the parser knows', () => {
+    // Prepare
+    const known: readonly string[] = RULE_PARAMETER_NAMES;
+
+    // Act
+    const names = Object.keys(configRule.Properties.InputParameters);
+
+    // Assess
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((name) => !known.includes(name))).toEqual([]);
+  });
+
+  it('sends the tag with the default parameters, and leaves out every parameter left empty', () => {
+    // Prepare
+    const ruleOf = (parameters: Record<string, string>) =>
+      resolveTemplate(template, parameters).Resources.AppTierIamRoleRule.Properties.InputParameters;
+
+    // Act
+    const defaults = ruleOf({});
+    const ssmOnly = ruleOf({ AppTierTagKey: '', AppTierTagValue: '', TagParameterName: '/app-tier/tag' });
+    const everything = ruleOf({
+      AllowedInstanceProfileArns: 'arn:aws:iam::123456789012:instance-profile/app',
+      TagParameterName: 'app-tier-tag',
+      RequireRoleInProfile: 'true',
+    });
+
+    // Assess
+    expect(defaults).toEqual({ appTierTagKey: 'tier', appTierTagValue: 'app' });
+    expect(ssmOnly).toEqual({ tagParameterName: '/app-tier/tag' });
+    expect(everything).toEqual({
+      appTierTagKey: 'tier',
+      appTierTagValue: 'app',
+      allowedInstanceProfileArns: 'arn:aws:iam::123456789012:instance-profile/app',
+      tagParameterName: 'app-tier-tag',
+      requireRoleInProfile: 'true',
+    });
+  });
+
+  it('states the policy in its description, within the 256 characters Config allows', () => {
+    // Prepare
+    const longest = (name: string) => 'x'.repeat(template.Parameters[name].MaxLength);
+    const descriptionOf = (parameters: Record<string, string>): string =>
+      resolveTemplate(template, parameters).Resources.AppTierIamRoleRule.Properties.Description;
+
+    // Act
+    const withTag = descriptionOf({});
+    const longestTag = descriptionOf({
+      AppTierTagKey: longest('AppTierTagKey'),
+      AppTierTagValue: longest('AppTierTagValue'),
+    });
+    const fromSsm = descriptionOf({
+      AppTierTagKey: '',
+      AppTierTagValue: '',
+      TagParameterName: 'app-tier-tag',
+    });
+
+    // Assess
+    expect(withTag).toContain('(tag tier=app)');
+    for (const description of [withTag, longestTag, fromSsm]) {
+      expect(description).toMatch(/IAM role/);
+      expect(description).toMatch(/instance profile/);
+      expect(description).toMatch(/NON_COMPLIANT/);
+      expect(description.length).toBeLessThanOrEqual(256);
+    }
+  });
+});
+
+describe('template.yaml: permissions', () => {
+  it('lets only Config of this account invoke the function', () => {
+    // Prepare
+    const properties = permission.Properties;
+
+    // Act
+    const { Principal, SourceAccount, Action, FunctionName } = properties;
+
+    // Assess
+    expect(Principal).toBe('config.amazonaws.com');
+    expect(SourceAccount).toEqual({ Ref: 'AWS::AccountId' });
+    expect(Action).toBe('lambda:InvokeFunction');
+    expect(FunctionName).toEqual({ 'Fn::GetAtt': [functionId, 'Arn'] });
+  });
+
+  it('grants no wildcard action and no NotAction anywhere', () => {
+    // Prepare
+    const actionHolders = [...objectsIn(template.Resources)].filter((object) => 'Action' in object);
+
+    // Act
+    const actions = actionHolders.flatMap((object) => [...stringsIn(object.Action)]);
+    const notActions = [...objectsIn(template.Resources)].filter((object) => 'NotAction' in object);
+
+    // Assess
+    expect(actions).toContain('ec2:DescribeInstances');
+    expect(actions.filter((action) => /[*?]/.test(action))).toEqual([]);
+    expect(notActions).toEqual([]);
+  });
+
+  it('runs the function with its own role, which holds exactly the expected actions', () => {
+    // Prepare
+    const everyOption = { TagParameterName: 'app-tier-tag', RequireRoleInProfile: 'true' };
+
+    // Act
+    const defaults = actionsOf(roleStatements());
+    const allOptions = actionsOf(roleStatements(everyOption));
+
+    // Assess
+    expect(ruleFunction.Properties.Role).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+    expect(ruleFunction.Properties.Policies).toBeUndefined();
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(defaults).toEqual(DEFAULT_ROLE_ACTIONS);
+    expect(allOptions).toEqual(ROLE_ACTIONS);
+    expect(roleStatements().every((statement) => statement.Effect === 'Allow')).toBe(true);
+  });
+
+  it('scopes ssm:GetParameter to the one parameter named, plain or hierarchical', () => {
+    // Prepare
+    const resourceFor = (name: string) =>
+      roleStatements({ TagParameterName: name }).find((statement) => statement.Action === 'ssm:GetParameter')
+        ?.Resource;
+
+    // Act
+    const hierarchical = resourceFor('/app-tier/tag');
+    const plain = resourceFor('app-tier-tag');
+
+    // Assess
+    expect(hierarchical).toBe(
+      'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/app-tier/tag',
+    );
+    expect(plain).toBe('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/app-tier-tag');
+  });
+
+  it('scopes the other resource-level actions to their resources', () => {
+    // Prepare
+    const statements = roleStatements({ RequireRoleInProfile: 'true' });
+    const resourceOf = (action: string) =>
+      statements.find((statement) => [statement.Action].flat().includes(action))?.Resource;
+
+    // Act
+    const scoped = {
+      sqs: resourceOf('sqs:SendMessage'),
+      logs: resourceOf('logs:PutLogEvents'),
+      iam: resourceOf('iam:GetInstanceProfile'),
+      config: resourceOf('config:GetComplianceDetailsByConfigRule'),
+    };
+
+    // Assess
+    expect(scoped.sqs).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+    expect(scoped.logs).toEqual({
+      'Fn::GetAtt': [ruleFunction.Properties.LoggingConfig.LogGroup.Ref, 'Arn'],
+    });
+    expect(scoped.iam).toBe('arn:${AWS::Partition}:iam::${AWS::AccountId}:instance-profile/*');
+    expect(scoped.config).toBe('arn:${AWS::Partition}:config:${AWS::Region}:${AWS::AccountId}:config-rule/*');
+  });
+
+  it('writes every ARN partition-aware', () => {
+    // Prepare
+    const strings = [...stringsIn(template.Resources)];
+
+    // Act
+    const arns = strings.filter((text) => text.startsWith('arn:'));
+
+    // Assess
+    expect(arns.length).toBeGreaterThan(0);
+    expect(arns.filter((arn) => !arn.startsWith('arn:${AWS::Partition}:'))).toEqual([]);
+  });
+});
+
+describe('template.yaml: references', () => {
+  it('refers only to parameters, resources and pseudo parameters that exist', () => {
+    // Prepare
+    const known = new Set<string>([
+      ...Object.keys(template.Parameters),
+      ...Object.keys(template.Resources),
+      ...PSEUDO_PARAMETERS,
+    ]);
+
+    // Act
+    const { targets } = referencesIn({ Resources: template.Resources, Outputs: template.Outputs });
+
+    // Assess
+    expect(targets.length).toBeGreaterThan(10);
+    expect(targets.filter((target) => !known.has(target))).toEqual([]);
+  });
+
+  it('uses only conditions it defines, and defines none it does not use', () => {
+    // Prepare
+    const defined = Object.keys(template.Conditions);
+
+    // Act
+    const used = new Set(referencesIn(template).conditions);
+
+    // Assess
+    expect([...used].filter((name) => !defined.includes(name))).toEqual([]);
+    expect(defined.filter((name) => !used.has(name))).toEqual([]);
+  });
+});
+
+describe('template.yaml: alarms and outputs', () => {
+  const alarms = Object.values(resources).filter((resource) => resource.Type === 'AWS::CloudWatch::Alarm');
+  const alarmOn = (namespace: string, metric: string) =>
+    alarms.find((alarm) => alarm.Properties.Namespace === namespace && alarm.Properties.MetricName === metric)
+      ?.Properties;
+
+  it('alarms on any function error within 5 minutes', () => {
+    // Prepare
+    const metric = ['AWS/Lambda', 'Errors'] as const;
+
+    // Act
+    const alarm = alarmOn(...metric);
+
+    // Assess
+    expect(alarm?.Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: functionId } }]);
+    expect(alarm?.Period).toBe(300);
+    expect(alarm?.Threshold).toBe(1);
+    expect(alarm?.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
+  });
+
+  it('alarms on any message waiting in the dead-letter queue', () => {
+    // Prepare
+    const metric = ['AWS/SQS', 'ApproximateNumberOfMessagesVisible'] as const;
+
+    // Act
+    const alarm = alarmOn(...metric);
+
+    // Assess
+    expect(alarm?.Dimensions).toEqual([
+      { Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } },
+    ]);
+    expect(alarm?.Threshold).toBe(1);
+    expect(alarm?.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
+  });
+
+  it('notifies the SNS topic only when one is given', () => {
+    // Prepare
+    const topic = 'arn:aws:sns:eu-west-1:123456789012:ops';
+
+    const alarmsWith = (parameters: Record<string, string>) =>
+      Object.values<Template>(resolveTemplate(template, parameters).Resources).filter(
+        (resource) => resource.Type === 'AWS::CloudWatch::Alarm',
+      );
+
+    // Act
+    const without = alarmsWith({});
+    const withTopic = alarmsWith({ AlarmTopicArn: topic });
+
+    // Assess
+    expect(without).toHaveLength(alarms.length);
+    expect(alarms.length).toBeGreaterThanOrEqual(2);
+    expect(without.map((alarm) => alarm.Properties.AlarmActions)).toEqual(without.map(() => undefined));
+    expect(withTopic.map((alarm) => alarm.Properties.AlarmActions)).toEqual(withTopic.map(() => [topic]));
+  });
+
+  it('outputs the function ARN, the rule name and the dead-letter queue URL', () => {
+    // Prepare
+    const values = Object.values<Template>(template.Outputs).map((output) => output.Value);
+
+    // Act
+    const [ruleId] = only('AWS::Config::ConfigRule');
+
+    // Assess
+    expect(values).toContainEqual({ 'Fn::GetAtt': [functionId, 'Arn'] });
+    expect(values).toContainEqual({ Ref: ruleId });
+    expect(values).toContainEqual({ Ref: queueId });
+  });
+});
+
+describe('deriveEsbuildOptions', () => {
+  it('derives from the template the options sam build uses', () => {
+    // Prepare
+    const outdir = '/tmp/artifacts';
+
+    // Act
+    const options = deriveEsbuildOptions(template, { outdir });
+
+    // Assess
+    expect(options).toEqual({
+      entryPoints: ['src/handler.ts'],
+      bundle: true,
+      platform: 'node',
+      outdir,
+      format: 'esm',
+      target: 'es2023',
+      minify: true,
+      sourcemap: true,
+      outExtension: { '.js': '.mjs' },
+      banner: {
+        js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+      },
+    });
+  });
+
+  it("applies SAM's defaults and ignores what SAM ignores", () => {
+    // Prepare
+    const minimal = {
+      Resources: {
+        Fn: {
+          Type: 'AWS::Serverless::Function',
+          Metadata: {
+            BuildMethod: 'esbuild',
+            BuildProperties: { EntryPoints: ['app.ts'], Platform: 'neutral' },
+          },
+        },
+      },
+    };
+
+    // Act
+    const options = deriveEsbuildOptions(minimal);
+
+    // Assess
+    expect(options).toEqual({
+      entryPoints: ['app.ts'],
+      bundle: true,
+      platform: 'node',
+      outdir: 'dist',
+      target: 'es2020',
+      format: 'cjs',
+      minify: true,
+    });
+    expect(ignoredBuildProperties(minimal.Resources.Fn.Metadata.BuildProperties)).toEqual(['Platform']);
+  });
+
+  it('makes every package dependency external when the template lists ./node_modules/*', () => {
+    // Prepare
+    const buildProperties = { EntryPoints: ['app.ts'], External: ['./node_modules/*'], Minify: false };
+    const withExternals = {
+      Resources: {
+        Fn: {
+          Type: 'AWS::Serverless::Function',
+          Metadata: { BuildMethod: 'esbuild', BuildProperties: buildProperties },
+        },
+      },
+    };
+
+    // Act
+    const options = deriveEsbuildOptions(withExternals, { dependencies: ['@aws-sdk/client-ec2', 'yaml'] });
+
+    // Assess
+    expect(options.external).toEqual(['@aws-sdk/client-ec2', 'yaml']);
+    expect(options.minify).toBeUndefined();
+  });
+});
+
+describe('the bundle built from the template', () => {
+  it('is an ES module that Node.js loads and that exports the handler', { timeout: 60_000 }, async () => {
+    // Prepare
+    const outdir = mkdtempSync(join(tmpdir(), 'rule-bundle-'));
+    const options = deriveEsbuildOptions(template, { outdir });
+
+    try {
+      // Act
+      await build({ ...options, absWorkingDir: PROJECT_DIR, logLevel: 'silent' });
+      const bundle = pathToFileURL(join(outdir, bundleFileOf(options, 'src/handler.ts'))).href;
+      const exported = execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '--eval',
+          `const m = await import(${JSON.stringify(bundle)}); console.log(Object.keys(m).join(), typeof m.handler);`,
+        ],
+        { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'us-east-1', NODE_NO_WARNINGS: '1' } },
+      );
+
+      // Assess
+      expect(exported.trim()).toBe('handler function');
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
