@@ -3,10 +3,8 @@
  * keeps the underlying error so logs show both.
  */
 export class RuleError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+  // Literal names: the bundle is minified, and class names would not survive it.
+  override name = 'RuleError';
 }
 
 /** Raised for an error list: one message that names every problem found, so a person fixes them in one go. */
@@ -21,6 +19,8 @@ abstract class ProblemListError extends RuleError {
 
 /** The rule parameters (or the SSM parameter that supplies the tag) are invalid; nothing was evaluated. */
 export class InvalidParametersError extends ProblemListError {
+  override name = 'InvalidParametersError';
+
   constructor(problems: readonly string[], options?: ErrorOptions) {
     super('Invalid rule parameters', problems, options);
   }
@@ -28,6 +28,8 @@ export class InvalidParametersError extends ProblemListError {
 
 /** The Lambda event is not a Config rule event this function understands; nothing was evaluated. */
 export class InvalidEventError extends ProblemListError {
+  override name = 'InvalidEventError';
+
   constructor(problems: readonly string[], options?: ErrorOptions) {
     super('Invalid AWS Config event', problems, options);
   }
@@ -35,6 +37,7 @@ export class InvalidEventError extends ProblemListError {
 
 /** Evaluations that Config did not accept even after retries. The invocation fails so Lambda retries it. */
 export class EvaluationDeliveryError extends RuleError {
+  override name = 'EvaluationDeliveryError';
   readonly undelivered: readonly string[];
 
   constructor(message: string, undelivered: readonly string[], options?: ErrorOptions) {
@@ -44,4 +47,6 @@ export class EvaluationDeliveryError extends RuleError {
 }
 
 /** A sweep ran out of Lambda time; what it delivered stays delivered and the message says how far it got. */
-export class SweepTimeoutError extends RuleError {}
+export class SweepTimeoutError extends RuleError {
+  override name = 'SweepTimeoutError';
+}
