@@ -2,7 +2,7 @@
 
 Every sample keeps the captured envelope and configuration item; the edits are listed in events/README.md.
 """
-import copy, json, pathlib, sys
+import copy, json, pathlib, re, sys
 
 real = pathlib.Path(sys.argv[1])
 out = pathlib.Path(sys.argv[2])
@@ -11,7 +11,13 @@ PARAMS = json.dumps({"appTierTagKey": "tier", "appTierTagValue": "app"})
 
 def load(p): return json.loads((real / p).read_text())
 
+# Every sample is for the account the test and local Lambda contexts run in: the captures disagree
+# (one is sanitised to 13 digits), and the function refuses events for an account it does not run in.
+ACCOUNT = "123456789012"
+
 def write(name, envelope):
+    envelope["accountId"] = ACCOUNT
+    envelope["configRuleArn"] = re.sub(r"(arn:aws:config:[a-z0-9-]+:)\d+:", r"\g<1>" + ACCOUNT + ":", envelope["configRuleArn"])
     (out / name).write_text(json.dumps(envelope, indent=2) + "\n")
 
 def tag_app(ci):

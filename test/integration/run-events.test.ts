@@ -1,0 +1,283 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { RunRow } from '../../src/cli/evaluation-table.js';
+import { main, type RunEventsOptions, runEvents } from '../../src/cli/run-events.js';
+import {
+  type ComplianceResult,
+  failFirst,
+  type LocalInstance,
+  loadSeed,
+  startLocalAws,
+} from '../../src/local-aws/index.js';
+
+const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+const EVENTS_DIR = join(PROJECT_DIR, 'events');
+const SEED_DIR = join(EVENTS_DIR, 'local-aws');
+const event = (name: string): string => join(EVENTS_DIR, name);
+const QUIET: RunEventsOptions = { logLevel: 'SILENT' };
+
+const readJson = async <T>(path: string): Promise<T> => JSON.parse(await readFile(path, 'utf8')) as T;
+
+const invokingEventOf = async (name: string): Promise<Record<string, unknown>> => {
+  const envelope = await readJson<{ invokingEvent: string }>(event(name));
+  return JSON.parse(envelope.invokingEvent) as Record<string, unknown>;
+};
+
+const rowsOf = (rows: readonly RunRow[], file: string) =>
+  rows.filter((row) => row.file === file).map(({ resourceId, result }) => ({ resourceId, result }));
+
+// What a periodic sweep must report for the seed: each live app-tier instance, then every earlier
+// COMPLIANT / NON_COMPLIANT result of a resource that is no longer one, as NOT_APPLICABLE.
+const expectedSweep = async () => {
+  const { Instances } = await readJson<{ Instances: LocalInstance[] }>(join(SEED_DIR, 'instances.json'));
+  const { EvaluationResults } = await readJson<{ EvaluationResults: ComplianceResult[] }>(
+    join(SEED_DIR, 'compliance-results.json'),
+  );
+  const live = Instances.filter(
+    (instance) =>
+      instance.Tags?.some((tag) => tag.Key === 'tier' && tag.Value === 'app') &&
+      !['terminated', 'shutting-down'].includes(instance.State.Name),
+  );
+  const liveIds = new Set(live.map((instance) => instance.InstanceId));
+  const stale = EvaluationResults.filter(
+    (result) =>
+      result.EvaluationResultIdentifier.EvaluationResultQualifier.ConfigRuleName === 'rule-ec2-test' &&
+      ['COMPLIANT', 'NON_COMPLIANT'].includes(result.ComplianceType) &&
+      !liveIds.has(result.EvaluationResultIdentifier.EvaluationResultQualifier.ResourceId),
+  );
+  return [
+    ...live.map((instance) => ({
+      resourceId: instance.InstanceId,
+      result: instance.IamInstanceProfile === undefined ? 'NON_COMPLIANT' : 'COMPLIANT',
+    })),
+    ...stale.map((result) => ({
+      resourceId: result.EvaluationResultIdentifier.EvaluationResultQualifier.ResourceId,
+      result: 'NOT_APPLICABLE',
+    })),
+  ];
+};
+
+describe('npm start (runEvents over events/)', () => {
+  let rows: RunRow[];
+
+  beforeAll(async () => {
+    // The command runs the built bundle, as Lambda does; build it from the current sources first.
+    execFileSync(process.execPath, [join(PROJECT_DIR, 'scripts', 'build.mjs')], {
+      cwd: PROJECT_DIR,
+      stdio: 'pipe',
+    });
+    rows = await runEvents(
+      [
+        'compliant.json',
+        'deleted.json',
+        'left-scope.json',
+        'no-profile.json',
+        'not-app-tier.json',
+        'oversized.json',
+        'profile-not-allowed.json',
+        'scheduled.json',
+        'snapshot-delivery-completed.json',
+      ].map(event),
+      QUIET,
+    );
+  });
+
+  it.each([
+    { file: 'compliant.json', resourceId: 'i-042dd005362091826', result: 'COMPLIANT' },
+    { file: 'no-profile.json', resourceId: 'i-0a763ac3ee37d8d2b', result: 'NON_COMPLIANT' },
+    { file: 'left-scope.json', resourceId: 'i-042dd005362091826', result: 'NOT_APPLICABLE' },
+    { file: 'deleted.json', resourceId: 'i-0a763ac3ee37d8d2b', result: 'NOT_APPLICABLE' },
+    { file: 'not-app-tier.json', resourceId: 'i-0a763ac3ee37d8d2b', result: 'NOT_APPLICABLE' },
+    { file: 'profile-not-allowed.json', resourceId: 'i-042dd005362091826', result: 'NON_COMPLIANT' },
+    // The oversized event carries no configuration; the history item it points at has no profile.
+    { file: 'oversized.json', resourceId: 'i-03402838daac1d611', result: 'NON_COMPLIANT' },
+  ])('$file reports $result for $resourceId', async ({ file, resourceId, result }) => {
+    // Prepare
+    const invoking = await invokingEventOf(file);
+    const item = (invoking.configurationItem ?? invoking.configurationItemSummary) as Record<string, string>;
+
+    // Act
+    const reported = rows.filter((row) => row.file === file);
+
+    // Assess
+    expect(rowsOf(reported, file)).toEqual([{ resourceId, result }]);
+    expect(reported[0]).toMatchObject({
+      resourceType: 'AWS::EC2::Instance',
+      orderingTimestamp: item.configurationItemCaptureTime,
+      testMode: false,
+      annotation: expect.stringMatching(/^.{1,256}$/s),
+    });
+  });
+
+  it.each(['scheduled.json', 'snapshot-delivery-completed.json'])(
+    '%s sweeps every app-tier instance and clears the stale result',
+    async (file) => {
+      // Prepare
+      const expected = await expectedSweep();
+      const invoking = await invokingEventOf(file);
+
+      // Act
+      const reported = rows.filter((row) => row.file === file);
+
+      // Assess
+      expect(rowsOf(reported, file)).toEqual(expected);
+      expect(expected.map((row) => row.result)).toEqual([
+        'COMPLIANT',
+        'NON_COMPLIANT',
+        'NON_COMPLIANT',
+        'NOT_APPLICABLE',
+      ]);
+      for (const row of reported) expect(row.orderingTimestamp).toBe(invoking.notificationCreationTime);
+    },
+  );
+
+  it('leaves the process environment as it found it', () => {
+    // Assess
+    expect(process.env.AWS_ENDPOINT_URL_EC2).toBeUndefined();
+    expect(process.env.AWS_ACCESS_KEY_ID).toBe('AKIATESTTESTTESTTEST');
+    expect(process.env.POWERTOOLS_LOG_LEVEL).toBe('SILENT');
+  });
+
+  describe('on the wire', () => {
+    it('asks EC2 for app-tier, non-terminated instances in pages of 1,000 and reads earlier results by type', async () => {
+      // Prepare
+      const aws = await startLocalAws(await loadSeed(SEED_DIR));
+
+      // Act
+      await runEvents([event('scheduled.json')], { ...QUIET, endpoint: aws });
+      await aws.stop();
+
+      // Assess
+      expect(aws.requests.params('DescribeInstances')).toEqual([
+        {
+          Filters: expect.arrayContaining([
+            { Name: 'tag:tier', Values: ['app'] },
+            {
+              Name: 'instance-state-name',
+              Values: expect.not.arrayContaining(['terminated', 'shutting-down']),
+            },
+          ]),
+          InstanceIds: [],
+          MaxResults: 1000,
+        },
+      ]);
+      expect(aws.requests.params('GetComplianceDetailsByConfigRule')).toEqual([
+        expect.objectContaining({
+          ConfigRuleName: 'rule-ec2-test',
+          ComplianceTypes: expect.arrayContaining(['COMPLIANT', 'NON_COMPLIANT']),
+        }),
+      ]);
+    });
+
+    it('fetches the oversized item with GetResourceConfigHistory, limit 1', async () => {
+      // Prepare
+      const aws = await startLocalAws(await loadSeed(SEED_DIR));
+
+      // Act
+      await runEvents([event('oversized.json')], { ...QUIET, endpoint: aws });
+      await aws.stop();
+
+      // Assess
+      expect(aws.requests.params('GetResourceConfigHistory')).toEqual([
+        { resourceType: 'AWS::EC2::Instance', resourceId: 'i-03402838daac1d611', limit: 1 },
+      ]);
+    });
+
+    it('rides out server errors and a failed entry: every evaluation still arrives once', async () => {
+      // Prepare
+      const aws = await startLocalAws(await loadSeed(SEED_DIR));
+      aws.options.faults = failFirst(2, { kind: 'http', status: 503 });
+      let failed = false;
+      aws.options.failEvaluation = (entry) => {
+        if (failed || entry.ComplianceResourceId !== 'i-0b7e5c4d3a2f19e80') return false;
+        failed = true;
+        return true;
+      };
+
+      // Act
+      const reported = await runEvents([event('scheduled.json')], { ...QUIET, endpoint: aws });
+      await aws.stop();
+
+      // Assess
+      expect(rowsOf(reported, 'scheduled.json')).toEqual(expect.arrayContaining(await expectedSweep()));
+      expect(reported).toHaveLength((await expectedSweep()).length);
+      expect(aws.requests.all.filter((request) => request.fault !== undefined)).toHaveLength(2);
+      expect(aws.requests.count('PutEvaluations')).toBeGreaterThanOrEqual(2);
+    });
+  });
+
+  describe('the command', () => {
+    let dir: string;
+
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'run-events-'));
+    });
+
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('prints the rows as JSON with --json and exits 0', async () => {
+      // Prepare
+      const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+
+      // Act
+      const code = await main(['--json', event('compliant.json'), event('no-profile.json')]);
+
+      // Assess
+      expect(code).toBe(0);
+      const printed = JSON.parse(String(log.mock.calls[0]?.[0])) as RunRow[];
+      expect(printed.map((row) => [row.file, row.result])).toEqual([
+        ['compliant.json', 'COMPLIANT'],
+        ['no-profile.json', 'NON_COMPLIANT'],
+      ]);
+    });
+
+    it('reports a failed invocation as an ERROR row, carries on, and exits 1', async () => {
+      // Prepare
+      const envelope = await readJson<Record<string, unknown>>(event('compliant.json'));
+      const invoking = await invokingEventOf('compliant.json');
+      const unknownType = join(dir, 'unknown-message-type.json');
+      await writeFile(
+        unknownType,
+        JSON.stringify({
+          ...envelope,
+          invokingEvent: JSON.stringify({ ...invoking, messageType: 'SomethingNew' }),
+        }),
+      );
+      const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+      // The Lambda logs its failure (at WARN and above, as the command runs it) on stderr.
+      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+
+      // Act
+      const code = await main([unknownType, event('compliant.json')]);
+
+      // Assess
+      expect(code).toBe(1);
+      const table = log.mock.calls.map((call) => String(call[0])).join('\n');
+      expect(table).toMatch(/unknown-message-type\s+SomethingNew\s+-\s+ERROR\s+\S/);
+      expect(table).toMatch(/compliant\s+change\s+i-042dd005362091826\s+COMPLIANT/);
+      expect(table).toContain('2 events, 1 failed; 1 evaluation received by PutEvaluations');
+      expect(stderr.mock.calls.map((call) => String(call[0])).join('')).toContain('"level":"ERROR"');
+    });
+
+    it.each([
+      { argv: ['--help'], code: 0 },
+      { argv: ['--no-such-flag'], code: 2 },
+    ])('$argv exits $code', async ({ argv, code }) => {
+      // Prepare
+      vi.spyOn(console, 'log').mockImplementation(() => {});
+      vi.spyOn(console, 'error').mockImplementation(() => {});
+
+      // Act
+      const exit = await main(argv);
+
+      // Assess
+      expect(exit).toBe(code);
+    });
+  });
+});
