@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { accessSettings } from './aws/access.js';
 import { parseConfigEvent } from './config/event.js';
 import { ReportMode } from './config/reporter.js';
 import { RuleError } from './errors.js';
@@ -28,6 +29,7 @@ export const handler = async (event: unknown, context: Context): Promise<RunSumm
     const summary = await runRule(parsed, {
       reportMode: reportMode(process.env.REPORT_MODE),
       deadline: { remainingMs: () => context.getRemainingTimeInMillis() },
+      access: accessSettings(context.invokedFunctionArn),
     });
     logger.info('Invocation complete', {
       ...summary,

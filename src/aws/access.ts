@@ -1,13 +1,112 @@
 import type { ConfigRuleEvent } from '../config/event.js';
+import { RuleError } from '../errors.js';
+import { logger } from '../logger.js';
+import { callerAccountId, type RoleCredentials, roleCredentials, roleSessionName } from './assume-role.js';
 import type { AwsAccess } from './client-options.js';
 
+/** The function-level default of `executionRoleName`; the rule parameter wins over it. */
+export const EXECUTION_ROLE_NAME_ENV = 'EXECUTION_ROLE_NAME';
+
+/** What the function knows about itself, read once per invocation by the handler. */
+export interface AccessSettings {
+  /** The invoked function's ARN (the Lambda context's `invokedFunctionArn`): it names the function's account. */
+  readonly functionArn: string | undefined;
+  /** EXECUTION_ROLE_NAME: the role assumed when the rule parameters name none. */
+  readonly defaultExecutionRoleName?: string;
+}
+
+/** The event is of another account than the function's, and no role to assume there is configured. */
+export class ForeignAccountError extends RuleError {}
+
+/** How access is resolved; tests replace the STS side. */
+export interface AccessDependencies {
+  readonly roleCredentials: RoleCredentials;
+  /** The function's own account when its ARN is unknown (one STS GetCallerIdentity per container). */
+  readonly callerAccountId: () => Promise<string>;
+}
+
+const defaultDependencies: AccessDependencies = { roleCredentials, callerAccountId };
+
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+/** `arn:<partition>:<service>:<region>:<account>:<resource>` */
+const ARN = /^arn:(aws[a-z-]*):[a-z0-9-]+:[a-z0-9-]*:([^:]*):./;
+
+/** The partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`, ...), or undefined when it is not an ARN. */
+export const partitionOf = (arn: string | undefined): string | undefined =>
+  arn === undefined ? undefined : ARN.exec(arn)?.[1];
+
+/** The account of an ARN when it names a 12-digit one, or undefined. */
+export const accountOf = (arn: string | undefined): string | undefined => {
+  const account = arn === undefined ? undefined : ARN.exec(arn)?.[2];
+  return account !== undefined && ACCOUNT_ID.test(account) ? account : undefined;
+};
+
+/** The settings of this invocation: the function's ARN and EXECUTION_ROLE_NAME (blank means unset). */
+export const accessSettings = (
+  functionArn: string | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): AccessSettings => {
+  const defaultExecutionRoleName = env[EXECUTION_ROLE_NAME_ENV]?.trim();
+  return {
+    functionArn,
+    ...(defaultExecutionRoleName ? { defaultExecutionRoleName } : {}),
+  };
+};
+
+const roleNameFrom = (
+  executionRoleName: string | undefined,
+  settings: AccessSettings,
+): string | undefined => {
+  if (executionRoleName !== undefined) return executionRoleName;
+  const fallback = settings.defaultExecutionRoleName;
+  if (fallback !== undefined && !ROLE_NAME.test(fallback)) {
+    throw new RuleError(`${EXECUTION_ROLE_NAME_ENV} "${fallback}" is not a valid IAM role name`);
+  }
+  return fallback;
+};
+
 /**
- * Which account's credentials this invocation uses for its AWS calls. In a single account, the function's
- * own.
+ * Which account's credentials this invocation uses for all its AWS calls (EC2, Config, SSM, IAM).
+ * - With `executionRoleName` (the rule parameter, else EXECUTION_ROLE_NAME): the credentials of
+ *   `arn:<partition>:iam::<event account>:role/<name>`, assumed through STS (cached per account and role
+ *   until five minutes before expiry). The partition is the rule ARN's, so aws-cn and aws-us-gov work. The
+ *   role is assumed here, before any other call, so a role that cannot be assumed fails the invocation with
+ *   a message naming it.
+ * - Without: the function's own credentials, which only fit an event of the function's own account. An
+ *   event of another account fails: evaluating and reporting it with these credentials would sweep and
+ *   write in the wrong account.
  */
 export const resolveAccess = async (
   envelope: ConfigRuleEvent,
-  _executionRoleName: string | undefined,
-): Promise<AwsAccess> => ({
-  accountId: envelope.accountId,
-});
+  executionRoleName: string | undefined,
+  settings: AccessSettings,
+  dependencies: AccessDependencies = defaultDependencies,
+): Promise<AwsAccess> => {
+  const accountId = envelope.accountId;
+  const roleName = roleNameFrom(executionRoleName, settings);
+
+  if (roleName === undefined) {
+    const ownAccountId = accountOf(settings.functionArn) ?? (await dependencies.callerAccountId());
+    if (ownAccountId !== accountId) {
+      throw new ForeignAccountError(
+        `The event is for account ${accountId}, but this function runs in account ${ownAccountId} and no ` +
+          `execution role is configured: refusing to evaluate and report with this account's credentials. ` +
+          `For a rule deployed across accounts, set the rule parameter executionRoleName (or the function's ` +
+          `${EXECUTION_ROLE_NAME_ENV}) to the role deployed in member accounts.`,
+      );
+    }
+    return { accountId };
+  }
+
+  if (!ACCOUNT_ID.test(accountId)) {
+    throw new RuleError(`The event's accountId "${accountId}" is not a 12-digit AWS account id`);
+  }
+  const partition = partitionOf(envelope.configRuleArn) ?? partitionOf(settings.functionArn) ?? 'aws';
+  const roleArn = `arn:${partition}:iam::${accountId}:role/${roleName}`;
+  const sessionName = roleSessionName(envelope.configRuleName);
+  const credentials = dependencies.roleCredentials.provider({ roleArn, accountId, sessionName });
+  await credentials();
+  logger.debug('Using the execution role of the event account', { roleArn, sessionName });
+  return { accountId, credentials, credentialsKey: `${roleArn}\n${sessionName}` };
+};

@@ -1,4 +1,4 @@
-import { resolveAccess } from '../aws/access.js';
+import { type AccessSettings, resolveAccess } from '../aws/access.js';
 import type { AwsAccess } from '../aws/client-options.js';
 import { configClient } from '../config/client.js';
 import {
@@ -26,6 +26,8 @@ import { evaluateChange } from './evaluate-change.js';
 export interface RunEnvironment {
   readonly reportMode: ReportMode;
   readonly deadline: Deadline;
+  /** The function's ARN and its default execution role: whose credentials the AWS calls use. */
+  readonly access: AccessSettings;
 }
 
 /** What one invocation did, for the log and for the commands that call the handler. */
@@ -73,7 +75,7 @@ const counter = () => {
 export const runRule = async (event: ParsedConfigEvent, environment: RunEnvironment): Promise<RunSummary> => {
   const { envelope, invoking } = event;
   const parsed = parseRuleParameters(envelope.ruleParameters);
-  const access = await resolveAccess(envelope, parsed.executionRoleName);
+  const access = await resolveAccess(envelope, parsed.executionRoleName, environment.access);
   const parameters = await resolveParameters(parsed, access);
   const client = configClient(access);
   const reporter = createReporter({
@@ -81,6 +83,10 @@ export const runRule = async (event: ParsedConfigEvent, environment: RunEnvironm
     resultToken: envelope.resultToken,
     mode: environment.reportMode,
   });
+  // Loaded only when the rule asks for it: the IAM client stays off every other cold start.
+  const enrich = parameters.requireRoleInProfile
+    ? (await import('../iam/profile-roles.js')).createProfileRoleEnricher(access, parameters)
+    : undefined;
   const { counts, record } = counter();
   const summarise = (report: ReportSummary, sweep?: RunSummary['sweep']): RunSummary => ({
     messageType: invoking.messageType,
@@ -110,6 +116,7 @@ export const runRule = async (event: ParsedConfigEvent, environment: RunEnvironm
       reporter,
       deadline: environment.deadline,
       onDecision: record,
+      enrich,
     });
     return summarise(result.report, { pages: result.pages, stale: result.stale });
   }
@@ -119,6 +126,7 @@ export const runRule = async (event: ParsedConfigEvent, environment: RunEnvironm
     eventLeftScope: envelope.eventLeftScope,
     parameters,
     history: () => configHistoryReader(client),
+    enrich,
   });
   record(change.view, change.decision);
   await reporter.add(change.evaluation);

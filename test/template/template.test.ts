@@ -58,7 +58,8 @@ const only = (type: string): [string, Template] => {
 
 const [functionId, ruleFunction] = only('AWS::Serverless::Function');
 const [, configRule] = only('AWS::Config::ConfigRule');
-const [roleId, role] = only('AWS::IAM::Role');
+const roleId: string = ruleFunction.Properties.Role['Fn::GetAtt'][0];
+const role = resources[roleId] as Template;
 const [permissionId, permission] = only('AWS::Lambda::Permission');
 const [queueId, queue] = only('AWS::SQS::Queue');
 
@@ -405,6 +406,31 @@ describe('template.yaml: references', () => {
     // Assess
     expect([...used].filter((name) => !defined.includes(name))).toEqual([]);
     expect(defined.filter((name) => !used.has(name))).toEqual([]);
+  });
+});
+
+describe('template.yaml: optional auto-remediation', () => {
+  const remediations = Object.values(resources).filter(
+    (r) => r.Type === 'AWS::Config::RemediationConfiguration',
+  );
+
+  it('attaches a role with AWS-AttachIAMToInstance, never replacing an existing profile', () => {
+    // Assess
+    expect(remediations).toHaveLength(1);
+    const [remediation] = remediations as [Template];
+    expect(remediation.Properties.TargetId).toBe('AWS-AttachIAMToInstance');
+    expect(remediation.Properties.ResourceType).toBe('AWS::EC2::Instance');
+    expect(remediation.Properties.Parameters.ForceReplace).toEqual({ StaticValue: { Values: ['false'] } });
+    expect(remediation.Properties.Parameters.InstanceId).toEqual({ ResourceValue: { Value: 'RESOURCE_ID' } });
+  });
+
+  it('is off by default', () => {
+    // Assess
+    const [remediation] = remediations as [Template];
+    expect(template.Parameters.Remediation.Default).toBe('off');
+    expect(template.Conditions[remediation.Condition]).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'Remediation' }, 'off'] }],
+    });
   });
 });
 
