@@ -30,11 +30,16 @@ const decideInScope = (
       text: `${who} uses instance profile ${profile}, which is not in allowedInstanceProfileArns; switch it with ec2 replace-iam-instance-profile-association`,
     };
   }
-  if (parameters.requireRoleInProfile && view.profileHoldsRole === false) {
+  // Unknown (the lookup could not say, e.g. a profile ARN of another account) is not a role: with the
+  // option on, only a confirmed role makes the instance COMPLIANT.
+  if (parameters.requireRoleInProfile && view.profileHoldsRole !== true) {
     return {
       compliance: ComplianceType.NonCompliant,
       reason: Reason.ProfileWithoutRole,
-      text: `${who} has instance profile ${profile} with no IAM role in it, so it gets no credentials; add one with iam add-role-to-instance-profile`,
+      text:
+        view.profileHoldsRole === false
+          ? `${who} has instance profile ${profile} with no IAM role in it (or the profile no longer exists), so it gets no credentials; add one with iam add-role-to-instance-profile`
+          : `${who} has instance profile ${profile}, which could not be checked for an IAM role (requireRoleInProfile is on); check it with iam get-instance-profile in the instance's account`,
     };
   }
   return {

@@ -13,6 +13,11 @@ export interface ChangeInput {
   readonly eventLeftScope: boolean;
   readonly parameters: RuleParameters;
   readonly history: () => HistoryReader;
+  /**
+   * Fills in what the configuration item does not say (whether the profile holds an IAM role); given
+   * only when a rule parameter needs it.
+   */
+  readonly enrich?: (view: InstanceView) => Promise<InstanceView>;
 }
 
 export interface ChangeResult {
@@ -36,13 +41,15 @@ export const evaluateChange = async (input: ChangeInput): Promise<ChangeResult> 
             invoking.configurationItemSummary.resourceType,
             invoking.configurationItemSummary.resourceId,
           );
-  const view = viewFromConfigurationItem(item);
+  const recorded = viewFromConfigurationItem(item);
   // The capture time orders evaluations: a retried or duplicated event writes the very same evaluation.
-  if (view.capturedAt === undefined) {
+  if (recorded.capturedAt === undefined) {
     throw new RuleError(
-      `The configuration item of ${view.resourceId} has no valid configurationItemCaptureTime`,
+      `The configuration item of ${recorded.resourceId} has no valid configurationItemCaptureTime`,
     );
   }
+  // A change that left the rule's scope is NOT_APPLICABLE whatever the profile holds: nothing to look up.
+  const view = input.enrich === undefined || input.eventLeftScope ? recorded : await input.enrich(recorded);
   const decision = decide(view, parameters, { eventLeftScope: input.eventLeftScope });
-  return { view, decision, evaluation: toEvaluation(view, decision, view.capturedAt) };
+  return { view, decision, evaluation: toEvaluation(view, decision, recorded.capturedAt) };
 };

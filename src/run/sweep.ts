@@ -10,6 +10,7 @@ import { decide } from '../rule/decide.js';
 import { type InstanceView, viewFromEc2Instance } from '../rule/instance-view.js';
 import { describeTag, type RuleParameters } from '../rule/parameters.js';
 import { type Deadline, SWEEP_TIME_MARGIN_MS } from './deadline.js';
+import { mapBounded } from './map-bounded.js';
 
 export interface SweepInput {
   readonly ruleName: string;
@@ -21,7 +22,16 @@ export interface SweepInput {
   readonly deadline: Deadline;
   /** Called once per decision, for the log. */
   readonly onDecision?: (view: InstanceView, decision: Decision) => void;
+  /**
+   * Fills in what DescribeInstances does not say (whether the profile holds an IAM role), per instance;
+   * given only when a rule parameter needs it. It caches its answers, so a fleet sharing a few profiles
+   * costs a few calls.
+   */
+  readonly enrich?: (view: InstanceView) => Promise<InstanceView>;
 }
+
+/** Instances of a page enriched at once: bounded, so a large page does not burst the IAM API. */
+export const ENRICH_CONCURRENCY = 4;
 
 export interface SweepCounts {
   readonly evaluated: number;
@@ -56,8 +66,10 @@ export const sweep = async (input: SweepInput): Promise<SweepCounts> => {
   const walk = async () => {
     for await (const page of input.inventory.appTierInstances(parameters.tag)) {
       pages += 1;
-      for (const instance of page) {
-        const view = viewFromEc2Instance(instance);
+      const views = page.map(viewFromEc2Instance);
+      const { enrich } = input;
+      const enriched = enrich === undefined ? views : await mapBounded(views, ENRICH_CONCURRENCY, enrich);
+      for (const view of enriched) {
         const decision = decide(view, parameters, { eventLeftScope: false });
         input.onDecision?.(view, decision);
         seen.add(key(view.resourceType, view.resourceId));

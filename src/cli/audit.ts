@@ -1,0 +1,180 @@
+import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import { ec2Inventory } from '../ec2/inventory.js';
+import type { ProfileRoles, ViewEnricher } from '../iam/profile-roles.js';
+import { ComplianceType, type Reason } from '../rule/compliance.js';
+import { decide } from '../rule/decide.js';
+import { viewFromEc2Instance } from '../rule/instance-view.js';
+import { describeTag, type RuleParameters } from '../rule/parameters.js';
+import { mapBounded } from '../run/map-bounded.js';
+import type { CliClients } from './clients.js';
+import { describeError, ExitCode } from './errors.js';
+
+/** Regions scanned at once unless --concurrency says otherwise. */
+export const DEFAULT_REGION_CONCURRENCY = 4;
+
+/** Profiles looked up at once within a region (the answers are shared by every region). */
+const ENRICH_CONCURRENCY = 4;
+
+/** Where DescribeRegions is asked when no default region is configured. */
+const DISCOVERY_REGION = 'us-east-1';
+
+/** One app-tier instance and what the rule decides for it. */
+export interface AuditResult {
+  readonly region: string;
+  readonly instanceId: string;
+  /** The `Name` tag, when the instance has one. */
+  readonly name?: string;
+  readonly state?: string;
+  readonly instanceProfileArn?: string;
+  readonly compliance: ComplianceType;
+  readonly reason: Reason;
+  readonly annotation: string;
+}
+
+/** How the scan of one region went. */
+export interface RegionOutcome {
+  readonly region: string;
+  /** App-tier instances found (0 when the region failed). */
+  readonly instances: number;
+  /** Why the region could not be scanned; its instances are then not in the results. */
+  readonly error?: string;
+}
+
+export interface AuditReport {
+  readonly parameters: RuleParameters;
+  /** Where the parameters came from. */
+  readonly source: string;
+  readonly regions: readonly RegionOutcome[];
+  /** Sorted by region (in scan order), then instance id. */
+  readonly results: readonly AuditResult[];
+}
+
+export interface AuditOptions {
+  readonly clients: CliClients;
+  readonly parameters: RuleParameters;
+  readonly source: string;
+  /** The regions to scan; every region enabled for the account when absent. */
+  readonly regions?: readonly string[];
+  readonly concurrency?: number;
+  /** A line of progress (for stderr). */
+  readonly progress?: (line: string) => void;
+  /** Given when `requireRoleInProfile` is on: IAM's answers, shared with the caller. */
+  readonly profileRoles?: ProfileRoles;
+}
+
+/** The regions enabled for the account (opt-in regions only once opted in), sorted. */
+export const enabledRegions = async (clients: CliClients): Promise<string[]> => {
+  const region = (await clients.defaultRegion()) ?? DISCOVERY_REGION;
+  const output = await clients.ec2(region).send(new DescribeRegionsCommand({}));
+  return (output.Regions ?? [])
+    .filter((entry) => entry.OptInStatus !== 'not-opted-in')
+    .map((entry) => entry.RegionName)
+    .filter((name): name is string => name !== undefined)
+    .sort();
+};
+
+/**
+ * Loaded only when `requireRoleInProfile` is on, as in the Lambda. IAM is global: one reader for every
+ * region, so each distinct profile costs one call for the whole audit.
+ */
+export const loadProfileRoles = async (
+  clients: CliClients,
+  regions: readonly string[],
+): Promise<ProfileRoles> => {
+  const { profileRoles } = await import('../iam/profile-roles.js');
+  const region = (await clients.defaultRegion()) ?? regions[0] ?? DISCOVERY_REGION;
+  return profileRoles(clients.iam(region));
+};
+
+const scanRegion = async (
+  clients: CliClients,
+  region: string,
+  parameters: RuleParameters,
+  enrich: ViewEnricher | undefined,
+): Promise<AuditResult[]> => {
+  const results: AuditResult[] = [];
+  // The very listing and decision the Lambda's sweep uses, so the command and Config never differ.
+  for await (const page of ec2Inventory(clients.ec2(region)).appTierInstances(parameters.tag)) {
+    const views = page.map((instance) => viewFromEc2Instance(instance));
+    const enriched = enrich === undefined ? views : await mapBounded(views, ENRICH_CONCURRENCY, enrich);
+    for (const view of enriched) {
+      const decision = decide(view, parameters, { eventLeftScope: false });
+      const name = view.tags.get('Name');
+      results.push({
+        region,
+        instanceId: view.resourceId,
+        ...(name === undefined ? {} : { name }),
+        ...(view.state === undefined ? {} : { state: view.state }),
+        ...(view.instanceProfileArn === undefined ? {} : { instanceProfileArn: view.instanceProfileArn }),
+        compliance: decision.compliance,
+        reason: decision.reason,
+        annotation: decision.annotation,
+      });
+    }
+  }
+  return results.sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+};
+
+/**
+ * The seed's manual audit as one call: every region (or those named), concurrently with a bound. A region
+ * that fails (not opted in, access denied) is reported as such and does not stop the others.
+ */
+export const audit = async (options: AuditOptions): Promise<AuditReport> => {
+  const { clients, parameters } = options;
+  const progress = options.progress ?? (() => {});
+  const regions = options.regions ?? (await enabledRegions(clients));
+  let enrich: ViewEnricher | undefined;
+  if (parameters.requireRoleInProfile) {
+    const { profileRoleEnricher } = await import('../iam/profile-roles.js');
+    enrich = profileRoleEnricher(
+      options.profileRoles ?? (await loadProfileRoles(clients, regions)),
+      parameters,
+    );
+  }
+
+  progress(`Scanning ${regions.length} region(s) for app-tier instances (${describeTag(parameters.tag)})`);
+  let done = 0;
+  const scanned = await mapBounded(
+    regions,
+    options.concurrency ?? DEFAULT_REGION_CONCURRENCY,
+    async (region): Promise<{ outcome: RegionOutcome; results: AuditResult[] }> => {
+      let outcome: { outcome: RegionOutcome; results: AuditResult[] };
+      try {
+        const results = await scanRegion(clients, region, parameters, enrich);
+        outcome = { outcome: { region, instances: results.length }, results };
+      } catch (error) {
+        outcome = { outcome: { region, instances: 0, error: describeError(error) }, results: [] };
+      }
+      done += 1;
+      const { instances, error } = outcome.outcome;
+      progress(
+        `[${done}/${regions.length}] ${region}: ${error === undefined ? `${instances} app-tier instance(s)` : `failed: ${error}`}`,
+      );
+      return outcome;
+    },
+  );
+  return {
+    parameters,
+    source: options.source,
+    regions: scanned.map((entry) => entry.outcome),
+    results: scanned.flatMap((entry) => entry.results),
+  };
+};
+
+/** Results per compliance type, and the regions that failed. */
+export const countResults = (report: AuditReport) => {
+  const counts = {
+    [ComplianceType.Compliant]: 0,
+    [ComplianceType.NonCompliant]: 0,
+    [ComplianceType.NotApplicable]: 0,
+  };
+  for (const result of report.results) counts[result.compliance] += 1;
+  return { ...counts, regionErrors: report.regions.filter((region) => region.error !== undefined).length };
+};
+
+/** 2 when a region could not be scanned, 1 when an instance is NON_COMPLIANT, 0 otherwise. */
+export const auditExitCode = (report: AuditReport): ExitCode => {
+  const counts = countResults(report);
+  if (counts.regionErrors > 0) return ExitCode.Error;
+  return counts.NON_COMPLIANT > 0 ? ExitCode.NonCompliant : ExitCode.Ok;
+};

@@ -1,0 +1,235 @@
+import { ComplianceType } from '../rule/compliance.js';
+import { ANY_VALUE, describeTag, type RuleParameters } from '../rule/parameters.js';
+import { type AuditReport, countResults, type RegionOutcome } from './audit.js';
+import { RemediationOutcome, type RemediationReport } from './remediate.js';
+
+/** How a command prints its result: a table for people, JSON or CSV for machines. */
+export const OutputFormat = { Table: 'table', Json: 'json', Csv: 'csv' } as const;
+export type OutputFormat = (typeof OutputFormat)[keyof typeof OutputFormat];
+
+/** What a command prints: the result on stdout; in CSV, the failed regions go to stderr (CSV has no room). */
+export interface Rendered {
+  readonly stdout: string;
+  readonly stderr?: string;
+}
+
+const NONE = '-';
+
+/** A CSV field per RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled. */
+export const csvField = (value: string): string =>
+  /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+
+/** CSV per RFC 4180: a header line, CRLF after every record. */
+export const toCsv = (header: readonly string[], rows: readonly (readonly string[])[]): string =>
+  [header, ...rows].map((row) => `${row.map(csvField).join(',')}\r\n`).join('');
+
+/** Columns padded to their widest cell; the last column (free text) is not padded. */
+export const toTable = (header: readonly string[], rows: readonly (readonly string[])[]): string => {
+  const all = [header, ...rows];
+  const widths = header.map((_, column) => Math.max(...all.map((row) => (row[column] ?? '').length)));
+  const line = (row: readonly string[]) =>
+    row
+      .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  // Under the free-text column the rule is as long as its header: the cells may run much longer.
+  const rule = widths
+    .map((width, column) => '-'.repeat(column === widths.length - 1 ? (header[column] ?? '').length : width))
+    .join('  ');
+  return [line(header), rule, ...rows.map(line)].map((text) => `${text}\n`).join('');
+};
+
+/** The name part of an instance profile ARN, for the table (JSON and CSV carry the whole ARN). */
+const profileName = (arn: string | undefined): string =>
+  arn === undefined ? NONE : arn.slice(arn.lastIndexOf('/') + 1);
+
+const parametersJson = (parameters: RuleParameters) => ({
+  tag: {
+    key: parameters.tag.key,
+    values: parameters.tag.values === ANY_VALUE ? ANY_VALUE : [...parameters.tag.values],
+  },
+  allowedInstanceProfileArns:
+    parameters.allowedInstanceProfileArns === undefined ? null : [...parameters.allowedInstanceProfileArns],
+  requireRoleInProfile: parameters.requireRoleInProfile,
+});
+
+const regionsJson = (regions: readonly RegionOutcome[]) =>
+  regions.map((region) => ({
+    region: region.region,
+    instances: region.instances,
+    error: region.error ?? null,
+  }));
+
+const describeParameters = (report: AuditReport): string => {
+  const { parameters } = report;
+  const options = [
+    `tag ${describeTag(parameters.tag)}`,
+    ...(parameters.allowedInstanceProfileArns === undefined
+      ? []
+      : [`allowedInstanceProfileArns (${parameters.allowedInstanceProfileArns.size})`]),
+    ...(parameters.requireRoleInProfile ? ['requireRoleInProfile'] : []),
+  ];
+  return `${options.join(', ')}; from ${report.source}`;
+};
+
+const failedRegions = (regions: readonly RegionOutcome[]): string =>
+  regions
+    .filter((region) => region.error !== undefined)
+    .map((region) => `Region ${region.region} was not scanned: ${region.error}\n`)
+    .join('');
+
+const AUDIT_CSV_HEADER = [
+  'region',
+  'instance_id',
+  'name',
+  'state',
+  'instance_profile_arn',
+  'compliance',
+  'reason',
+  'annotation',
+];
+
+/** The audit in the chosen format. */
+export const renderAudit = (report: AuditReport, format: OutputFormat): Rendered => {
+  const counts = countResults(report);
+  if (format === OutputFormat.Json) {
+    const document = {
+      command: 'audit',
+      parameters: parametersJson(report.parameters),
+      source: report.source,
+      regions: regionsJson(report.regions),
+      results: report.results.map((result) => ({
+        region: result.region,
+        instanceId: result.instanceId,
+        name: result.name ?? null,
+        state: result.state ?? null,
+        instanceProfileArn: result.instanceProfileArn ?? null,
+        compliance: result.compliance,
+        reason: result.reason,
+        annotation: result.annotation,
+      })),
+      summary: counts,
+    };
+    return { stdout: `${JSON.stringify(document, null, 2)}\n` };
+  }
+  if (format === OutputFormat.Csv) {
+    const rows = report.results.map((result) => [
+      result.region,
+      result.instanceId,
+      result.name ?? '',
+      result.state ?? '',
+      result.instanceProfileArn ?? '',
+      result.compliance,
+      result.reason,
+      result.annotation,
+    ]);
+    const errors = failedRegions(report.regions);
+    return { stdout: toCsv(AUDIT_CSV_HEADER, rows), ...(errors === '' ? {} : { stderr: errors }) };
+  }
+
+  const scanned = report.regions.length - counts.regionErrors;
+  const lines = [`Audit of ${report.regions.length} region(s): ${describeParameters(report)}\n\n`];
+  if (report.results.length === 0) {
+    lines.push(`No app-tier instances in the ${scanned} region(s) scanned.\n`);
+  } else {
+    lines.push(
+      toTable(
+        ['REGION', 'INSTANCE', 'NAME', 'STATE', 'PROFILE', 'RESULT', 'DETAIL'],
+        report.results.map((result) => [
+          result.region,
+          result.instanceId,
+          result.name ?? NONE,
+          result.state ?? NONE,
+          profileName(result.instanceProfileArn),
+          result.compliance,
+          result.annotation,
+        ]),
+      ),
+      '\n',
+      `${report.results.length} app-tier instance(s) in ${scanned} region(s) scanned: ` +
+        `${counts[ComplianceType.Compliant]} COMPLIANT, ${counts[ComplianceType.NonCompliant]} NON_COMPLIANT, ` +
+        `${counts[ComplianceType.NotApplicable]} NOT_APPLICABLE.\n`,
+    );
+  }
+  lines.push(failedRegions(report.regions));
+  return { stdout: lines.join('') };
+};
+
+const REMEDIATION_CSV_HEADER = ['region', 'instance_id', 'name', 'current_profile_arn', 'outcome', 'detail'];
+
+const outcomeCounts = (report: RemediationReport) => {
+  const counts = Object.fromEntries(
+    Object.values(RemediationOutcome).map((outcome) => [outcome, 0]),
+  ) as Record<RemediationOutcome, number>;
+  for (const result of report.results) counts[result.outcome] += 1;
+  return counts;
+};
+
+/** The remediation in the chosen format. */
+export const renderRemediation = (report: RemediationReport, format: OutputFormat): Rendered => {
+  const counts = outcomeCounts(report);
+  const mode = report.apply ? 'apply' : 'dry-run';
+  if (format === OutputFormat.Json) {
+    const document = {
+      command: 'remediate',
+      mode,
+      instanceProfile: report.instanceProfile,
+      replace: report.replace,
+      parameters: parametersJson(report.audit.parameters),
+      source: report.audit.source,
+      regions: regionsJson(report.audit.regions),
+      results: report.results.map((result) => ({
+        region: result.region,
+        instanceId: result.instanceId,
+        name: result.name ?? null,
+        currentProfileArn: result.currentProfileArn ?? null,
+        outcome: result.outcome,
+        detail: result.detail,
+      })),
+      summary: { ...counts, regionErrors: countResults(report.audit).regionErrors },
+    };
+    return { stdout: `${JSON.stringify(document, null, 2)}\n` };
+  }
+  if (format === OutputFormat.Csv) {
+    const rows = report.results.map((result) => [
+      result.region,
+      result.instanceId,
+      result.name ?? '',
+      result.currentProfileArn ?? '',
+      result.outcome,
+      result.detail,
+    ]);
+    const errors = failedRegions(report.audit.regions);
+    return { stdout: toCsv(REMEDIATION_CSV_HEADER, rows), ...(errors === '' ? {} : { stderr: errors }) };
+  }
+
+  const lines = [
+    `${report.apply ? 'Remediation' : 'Dry run'} with instance profile ${report.instanceProfile} ` +
+      `of ${report.audit.regions.length} region(s): ${describeParameters(report.audit)}\n\n`,
+  ];
+  if (report.results.length === 0) {
+    lines.push('No NON_COMPLIANT app-tier instance: nothing to do.\n');
+  } else {
+    lines.push(
+      toTable(
+        ['REGION', 'INSTANCE', 'NAME', 'CURRENT PROFILE', 'RESULT', 'DETAIL'],
+        report.results.map((result) => [
+          result.region,
+          result.instanceId,
+          result.name ?? NONE,
+          profileName(result.currentProfileArn),
+          result.outcome,
+          result.detail,
+        ]),
+      ),
+      '\n',
+      `${Object.entries(counts)
+        .filter(([, count]) => count > 0)
+        .map(([outcome, count]) => `${count} ${outcome}`)
+        .join(', ')}.\n`,
+    );
+    if (!report.apply) lines.push('Nothing was changed: run again with --apply to act.\n');
+  }
+  lines.push(failedRegions(report.audit.regions));
+  return { stdout: lines.join('') };
+};

@@ -1,0 +1,133 @@
+import { DescribeConfigRulesCommand, NoSuchConfigRuleException } from '@aws-sdk/client-config-service';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import {
+  completeParameters,
+  type ParsedRuleParameters,
+  parseRuleParameters,
+  type RuleParameterName,
+  type RuleParameters,
+} from '../rule/parameters.js';
+import type { CliClients } from './clients.js';
+import { CommandError, UsageError } from './errors.js';
+
+/** The options of the command line that say which instances are app tier and how they are judged. */
+export interface ParameterFlags {
+  readonly tagKey?: string;
+  readonly tagValue?: string;
+  readonly allowedInstanceProfileArns?: string;
+  readonly requireRoleInProfile?: boolean;
+  /** A deployed Config rule whose InputParameters supply what the flags do not. */
+  readonly ruleName?: string;
+  readonly ruleRegion?: string;
+}
+
+/** Where the parameters came from, for the report. */
+export interface ResolvedParameters {
+  readonly parameters: RuleParameters;
+  /** `command line`, or the rule's name and region. */
+  readonly source: string;
+}
+
+type Raw = Record<string, unknown>;
+
+const canonicalName = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
+
+/** Sets a parameter, dropping any spelling of it (camelCase or PascalCase) the rule already had. */
+const override = (raw: Raw, name: RuleParameterName, value: string | undefined): void => {
+  if (value === undefined) return;
+  for (const key of Object.keys(raw)) if (canonicalName(key) === name) delete raw[key];
+  raw[name] = value;
+};
+
+const readRule = async (clients: CliClients, name: string, region: string): Promise<Raw> => {
+  let input: string | undefined;
+  try {
+    const output = await clients
+      .config(region)
+      .send(new DescribeConfigRulesCommand({ ConfigRuleNames: [name] }));
+    input = output.ConfigRules?.[0]?.InputParameters;
+  } catch (error) {
+    if (error instanceof NoSuchConfigRuleException || (error as Error).name === 'NoSuchConfigRuleException') {
+      throw new CommandError(`No AWS Config rule named "${name}" in ${region} (set --rule-region?)`, {
+        cause: error,
+      });
+    }
+    throw new CommandError(`Could not read Config rule "${name}" in ${region}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  if (input === undefined || input.trim() === '') return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(input);
+  } catch {
+    // The parser names the problem exactly as the Lambda would report it.
+    parseRuleParameters(input);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) parseRuleParameters(input);
+  return { ...(raw as Raw) };
+};
+
+/** The tag from the SSM parameter the rule names (tagParameterName), read in the rule's region. */
+const readTagParameter = async (clients: CliClients, name: string, region: string): Promise<unknown> => {
+  let value: string | undefined;
+  try {
+    const output = await clients.ssm(region).send(new GetParameterCommand({ Name: name }));
+    value = output.Parameter?.Value;
+  } catch (error) {
+    throw new CommandError(
+      `SSM parameter "${name}" (tagParameterName) could not be read in ${region}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  try {
+    return JSON.parse(value ?? '');
+  } catch {
+    // completeParameters reports a value that is not a JSON object.
+    return undefined;
+  }
+};
+
+/**
+ * The rule parameters of a command run, through the same parser as the Lambda: the deployed rule's
+ * InputParameters (with --rule-name), then the flags on top. The tag flags replace the rule's tag;
+ * --require-role-in-profile can only switch the check on.
+ */
+export const resolveCliParameters = async (
+  flags: ParameterFlags,
+  clients: CliClients,
+  fallbackRegion?: string,
+): Promise<ResolvedParameters> => {
+  if (flags.ruleName === undefined && (flags.tagKey === undefined || flags.tagValue === undefined)) {
+    throw new UsageError(
+      'Name the app-tier tag with --tag-key and --tag-value, or a deployed rule with --rule-name',
+    );
+  }
+  let raw: Raw = {};
+  let ruleRegion: string | undefined;
+  let source = 'command line';
+  if (flags.ruleName !== undefined) {
+    ruleRegion = flags.ruleRegion ?? (await clients.defaultRegion()) ?? fallbackRegion;
+    if (ruleRegion === undefined) {
+      throw new UsageError(`Name the region of Config rule "${flags.ruleName}" with --rule-region`);
+    }
+    raw = await readRule(clients, flags.ruleName, ruleRegion);
+    source = `Config rule ${flags.ruleName} (${ruleRegion})`;
+  }
+  override(raw, 'appTierTagKey', flags.tagKey);
+  override(raw, 'appTierTagValue', flags.tagValue);
+  override(raw, 'allowedInstanceProfileArns', flags.allowedInstanceProfileArns);
+  if (flags.requireRoleInProfile === true) override(raw, 'requireRoleInProfile', 'true');
+
+  const parsed: ParsedRuleParameters = parseRuleParameters(JSON.stringify(raw));
+  if (parsed.tag.key !== undefined && parsed.tag.values !== undefined) {
+    return { parameters: completeParameters(parsed), source };
+  }
+  // Only a rule's parameters can leave the tag to SSM: without --rule-name the flags above give the tag.
+  const region = ruleRegion as string;
+  const document = await readTagParameter(clients, parsed.tagParameterName ?? '', region);
+  return {
+    parameters: completeParameters(parsed, document),
+    source: `${source}, tag from SSM parameter ${parsed.tagParameterName}`,
+  };
+};

@@ -1,0 +1,520 @@
+import {
+  ConfigServiceClient,
+  DescribeConfigRulesCommand,
+  NoSuchConfigRuleException,
+} from '@aws-sdk/client-config-service';
+import { DescribeInstancesCommand, DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { GetInstanceProfileCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cliClients } from '../../../src/cli/clients.js';
+import { main, USAGE } from '../../../src/cli/main.js';
+import { appInstance, awsError, captureIo, page, profileArn } from './support.js';
+
+const ec2 = mockClient(EC2Client);
+const config = mockClient(ConfigServiceClient);
+const iam = mockClient(IAMClient);
+const ssm = mockClient(SSMClient);
+
+const TAG = ['--tag-key', 'tier', '--tag-value', 'app'];
+
+/** DescribeInstances answering per region: the region of the client that sends the command. */
+const instancesPerRegion = (answers: Record<string, () => unknown>) =>
+  ec2.on(DescribeInstancesCommand).callsFake(async (_input, getClient) => {
+    const region = await getClient().config.region();
+    const answer = answers[region];
+    if (answer === undefined) throw new Error(`no answer for ${region}`);
+    return answer();
+  });
+
+/** A deployed custom rule with the given InputParameters, as DescribeConfigRules returns it. */
+const deployedRule = (inputParameters: string) => ({
+  ConfigRules: [
+    {
+      ConfigRuleName: 'app-tier',
+      InputParameters: inputParameters,
+      Source: {
+        Owner: 'CUSTOM_LAMBDA' as const,
+        SourceIdentifier: 'arn:aws:lambda:us-east-1:123456789012:function:rule',
+      },
+    },
+  ],
+});
+
+const role = {
+  RoleName: 'r',
+  RoleId: 'AROA',
+  Arn: 'arn:aws:iam::123456789012:role/r',
+  Path: '/',
+  CreateDate: new Date(),
+};
+
+beforeEach(() => {
+  ec2.reset();
+  config.reset();
+  iam.reset();
+  ssm.reset();
+});
+
+describe('main: the command line', () => {
+  it('prints the help on stdout and exits 0', async () => {
+    // Prepare
+    const run = captureIo();
+
+    // Act
+    const code = await main(['help'], run.io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(run.stdout()).toBe(USAGE);
+  });
+
+  it('prints the help on stderr and exits 2 without a command', async () => {
+    // Prepare
+    const run = captureIo();
+
+    // Act
+    const code = await main([], run.io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(run.stderr()).toBe(USAGE);
+  });
+
+  it.each([
+    [['scan'], 'error: unknown command "scan"'],
+    [['audit', '--bogus'], "error: Unknown option '--bogus'"],
+    [['audit', ...TAG, '--apply'], 'error: --apply: only for remediate'],
+    [['audit', ...TAG, '--output', 'xml'], 'error: --output must be one of table, json, csv, got "xml"'],
+    [
+      ['audit', ...TAG, '--concurrency', '0'],
+      'error: --concurrency must be a whole number from 1 to 32, got "0"',
+    ],
+    [['audit', ...TAG, '--region', 'eu-west-1,Mars'], 'error: --region: not a region name: Mars'],
+    [
+      ['audit', '--tag-key', 'tier'],
+      'error: Name the app-tier tag with --tag-key and --tag-value, or a deployed rule',
+    ],
+    [
+      ['audit', '--tag-key', 'tier', '--tag-value', 'a,,b', '--region', 'eu-west-1'],
+      'appTierTagValue has an empty item',
+    ],
+    [['remediate', ...TAG], 'error: remediate needs --instance-profile NAME|ARN'],
+  ])('refuses %j with exit code 2', async (argv, message) => {
+    // Prepare
+    const run = captureIo();
+
+    // Act
+    const code = await main(argv, run.io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(run.stderr()).toContain(message);
+    expect(ec2).not.toHaveReceivedAnyCommand();
+  });
+
+  it('shows the help for --help after a command', async () => {
+    // Prepare
+    const run = captureIo();
+
+    // Act
+    const code = await main(['audit', '--help'], run.io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(run.stdout()).toBe(USAGE);
+  });
+});
+
+describe('audit', () => {
+  it('scans the named regions with the server-side filters of the Lambda and exits 1 on a NON_COMPLIANT', async () => {
+    // Prepare
+    instancesPerRegion({
+      'eu-west-1': () => page(appInstance('i-2'), appInstance('i-1', 'app', { Name: 'api' })),
+      'us-east-1': () => page(),
+    });
+    const run = captureIo();
+
+    // Act
+    const code = await main(
+      ['audit', ...TAG, '--region', 'eu-west-1', '-r', 'us-east-1', '-o', 'json'],
+      run.io,
+    );
+
+    // Assess
+    expect(code).toBe(1);
+    expect(ec2).toHaveReceivedCommandWith(DescribeInstancesCommand, {
+      Filters: [
+        { Name: 'tag:tier', Values: ['app'] },
+        { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+      ],
+      MaxResults: 1000,
+    });
+    expect(ec2).not.toHaveReceivedCommand(DescribeRegionsCommand);
+    const document = JSON.parse(run.stdout());
+    expect(document.regions).toEqual([
+      { region: 'eu-west-1', instances: 2, error: null },
+      { region: 'us-east-1', instances: 0, error: null },
+    ]);
+    expect(
+      document.results.map((r: Record<string, unknown>) => [r.instanceId, r.name, r.compliance, r.reason]),
+    ).toEqual([
+      ['i-1', 'api', 'COMPLIANT', 'uses-iam-role'],
+      ['i-2', null, 'NON_COMPLIANT', 'no-instance-profile'],
+    ]);
+  });
+
+  it('exits 0 when every app-tier instance is COMPLIANT', async () => {
+    // Prepare
+    instancesPerRegion({ 'eu-west-1': () => page(appInstance('i-1', 'app')) });
+    const run = captureIo();
+
+    // Act
+    const code = await main(['audit', ...TAG, '--region', 'eu-west-1'], run.io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(run.stdout()).toContain(
+      '1 app-tier instance(s) in 1 region(s) scanned: 1 COMPLIANT, 0 NON_COMPLIANT',
+    );
+  });
+
+  it('scans every enabled region when none is named, skipping those not opted in', async () => {
+    // Prepare
+    ec2.on(DescribeRegionsCommand).resolves({
+      Regions: [
+        { RegionName: 'us-east-1', OptInStatus: 'opt-in-not-required' },
+        { RegionName: 'ap-east-1', OptInStatus: 'not-opted-in' },
+        { RegionName: 'af-south-1', OptInStatus: 'opted-in' },
+      ],
+    });
+    instancesPerRegion({ 'us-east-1': () => page(), 'af-south-1': () => page() });
+    const run = captureIo();
+
+    // Act
+    const code = await main(['audit', ...TAG, '-o', 'json'], run.io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(JSON.parse(run.stdout()).regions.map((r: { region: string }) => r.region)).toEqual([
+      'af-south-1',
+      'us-east-1',
+    ]);
+  });
+
+  it('reports a failing region for itself, shows the others and exits 2', async () => {
+    // Prepare
+    instancesPerRegion({
+      'eu-west-1': () => page(appInstance('i-1', 'app')),
+      'me-south-1': () => {
+        throw awsError('AuthFailure', 'AWS was not able to validate the provided access credentials');
+      },
+      'us-east-1': () => {
+        throw awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.');
+      },
+    });
+    const run = captureIo();
+
+    // Act
+    const code = await main(['audit', ...TAG, '--region', 'eu-west-1,me-south-1,us-east-1'], run.io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(run.stdout()).toMatch(/^eu-west-1 +i-1 .*COMPLIANT/m);
+    expect(run.stdout()).toContain(
+      'Region me-south-1 was not scanned: AuthFailure: AWS was not able to validate the provided access credentials',
+    );
+    expect(run.stdout()).toContain(
+      'Region us-east-1 was not scanned: UnauthorizedOperation: You are not authorized to perform this operation.',
+    );
+    expect(run.stderr()).toMatch(/\] me-south-1: failed: AuthFailure/);
+  });
+
+  it('shows progress on stderr while scanning, and none with --quiet', async () => {
+    // Prepare
+    instancesPerRegion({ 'eu-west-1': () => page(appInstance('i-1')) });
+    const loud = captureIo();
+    const quiet = captureIo();
+
+    // Act
+    await main(['audit', ...TAG, '--region', 'eu-west-1'], loud.io);
+    await main(['audit', ...TAG, '--region', 'eu-west-1', '--quiet'], quiet.io);
+
+    // Assess
+    expect(loud.stderr()).toBe(
+      'Scanning 1 region(s) for app-tier instances (tier=app)\n[1/1] eu-west-1: 1 app-tier instance(s)\n',
+    );
+    expect(quiet.stderr()).toBe('');
+  });
+
+  it('scans no more regions at once than --concurrency', async () => {
+    // Prepare
+    let inFlight = 0;
+    let most = 0;
+    ec2.on(DescribeInstancesCommand).callsFake(async () => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      return page();
+    });
+    const regions = ['eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'us-east-1', 'us-east-2'];
+    const run = captureIo();
+
+    // Act
+    const code = await main(
+      ['audit', ...TAG, '--region', regions.join(','), '--concurrency', '2', '-q'],
+      run.io,
+    );
+
+    // Assess
+    expect(code).toBe(0);
+    expect(ec2).toHaveReceivedCommandTimes(DescribeInstancesCommand, regions.length);
+    expect(most).toBe(2);
+  });
+
+  it('with --require-role-in-profile, asks IAM once per distinct profile across regions', async () => {
+    // Prepare
+    instancesPerRegion({
+      'eu-west-1': () => page(appInstance('i-1', 'app'), appInstance('i-2', 'empty')),
+      'us-east-1': () => page(appInstance('i-3', 'app'), appInstance('i-4', 'empty'), appInstance('i-5')),
+    });
+    iam
+      .on(GetInstanceProfileCommand, { InstanceProfileName: 'app' })
+      .resolves({ InstanceProfile: { Roles: [role] } as never });
+    iam
+      .on(GetInstanceProfileCommand, { InstanceProfileName: 'empty' })
+      .resolves({ InstanceProfile: { Roles: [] } as never });
+    const run = captureIo();
+
+    // Act
+    const code = await main(
+      ['audit', ...TAG, '--region', 'eu-west-1,us-east-1', '--require-role-in-profile', '-o', 'json', '-q'],
+      run.io,
+    );
+
+    // Assess
+    expect(code).toBe(1);
+    expect(iam).toHaveReceivedCommandTimes(GetInstanceProfileCommand, 2);
+    const document = JSON.parse(run.stdout());
+    expect(document.results.map((r: Record<string, string>) => [r.instanceId, r.reason])).toEqual([
+      ['i-1', 'uses-iam-role'],
+      ['i-2', 'profile-without-role'],
+      ['i-3', 'uses-iam-role'],
+      ['i-4', 'profile-without-role'],
+      ['i-5', 'no-instance-profile'],
+    ]);
+    expect(document.parameters.requireRoleInProfile).toBe(true);
+  });
+
+  it('does not call IAM without --require-role-in-profile', async () => {
+    // Prepare
+    instancesPerRegion({ 'eu-west-1': () => page(appInstance('i-1', 'empty')) });
+    const run = captureIo();
+
+    // Act
+    const code = await main(['audit', ...TAG, '--region', 'eu-west-1', '-q'], run.io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(iam).not.toHaveReceivedAnyCommand();
+  });
+
+  it('prints CSV', async () => {
+    // Prepare
+    instancesPerRegion({ 'eu-west-1': () => page(appInstance('i-1')) });
+    const run = captureIo();
+
+    // Act
+    await main(['audit', ...TAG, '--region', 'eu-west-1', '--output', 'csv', '-q'], run.io);
+
+    // Assess
+    expect(run.stdout()).toBe(
+      'region,instance_id,name,state,instance_profile_arn,compliance,reason,annotation\r\n' +
+        'eu-west-1,i-1,,running,,NON_COMPLIANT,no-instance-profile,App-tier instance (tier=app) has no IAM instance profile; attach one with ec2 associate-iam-instance-profile\r\n',
+    );
+  });
+});
+
+describe('audit --rule-name', () => {
+  it("reads the deployed rule's InputParameters (PascalCase too) with the rule parser", async () => {
+    // Prepare
+    config.on(DescribeConfigRulesCommand).resolves(
+      deployedRule(
+        JSON.stringify({
+          AppTierTagKey: 'Tier',
+          AppTierTagValue: 'app, api',
+          AllowedInstanceProfileArns: profileArn('app'),
+        }),
+      ),
+    );
+    instancesPerRegion({ 'eu-west-1': () => page(appInstance('i-1', 'other', { Tier: 'api' })) });
+    const run = captureIo();
+
+    // Act
+    const code = await main(
+      ['audit', '--rule-name', 'app-tier', '--region', 'eu-west-1', '-o', 'json', '-q'],
+      run.io,
+    );
+
+    // Assess
+    expect(config).toHaveReceivedCommandWith(DescribeConfigRulesCommand, { ConfigRuleNames: ['app-tier'] });
+    expect(ec2).toHaveReceivedCommandWith(DescribeInstancesCommand, {
+      Filters: [
+        { Name: 'tag:Tier', Values: ['app', 'api'] },
+        { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+      ],
+    });
+    const document = JSON.parse(run.stdout());
+    expect(code).toBe(1);
+    expect(document.source).toBe('Config rule app-tier (us-east-1)');
+    expect(document.results[0].reason).toBe('profile-not-allowed');
+  });
+
+  it('lets the tag flags win over the rule, whatever spelling the rule used', async () => {
+    // Prepare
+    config
+      .on(DescribeConfigRulesCommand)
+      .resolves(deployedRule('{"AppTierTagKey":"Tier","appTierTagValue":"app"}'));
+    instancesPerRegion({ 'eu-west-1': () => page() });
+    const run = captureIo();
+
+    // Act
+    const code = await main(
+      [
+        'audit',
+        '--rule-name',
+        'r',
+        '--tag-value',
+        'web',
+        '--rule-region',
+        'eu-west-1',
+        '--region',
+        'eu-west-1',
+        '-q',
+      ],
+      run.io,
+    );
+
+    // Assess
+    expect(code).toBe(0);
+    expect(await config.commandCalls(DescribeConfigRulesCommand)[0]?.thisValue.config.region()).toBe(
+      'eu-west-1',
+    );
+    expect(ec2).toHaveReceivedCommandWith(DescribeInstancesCommand, {
+      Filters: [
+        { Name: 'tag:Tier', Values: ['web'] },
+        { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+      ],
+    });
+  });
+
+  it('reads the tag from the SSM parameter the rule names', async () => {
+    // Prepare
+    config
+      .on(DescribeConfigRulesCommand)
+      .resolves(deployedRule('{"tagParameterName":"/rules/app-tier/tag","requireRoleInProfile":"false"}'));
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '{"key":"layer","values":["app"]}' } });
+    instancesPerRegion({ 'eu-west-1': () => page() });
+    const run = captureIo();
+
+    // Act
+    const code = await main(
+      ['audit', '--rule-name', 'r', '--region', 'eu-west-1', '-o', 'json', '-q'],
+      run.io,
+    );
+
+    // Assess
+    expect(code).toBe(0);
+    expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, { Name: '/rules/app-tier/tag' });
+    expect(JSON.parse(run.stdout()).source).toBe(
+      'Config rule r (us-east-1), tag from SSM parameter /rules/app-tier/tag',
+    );
+    expect(ec2).toHaveReceivedCommandWith(DescribeInstancesCommand, {
+      Filters: [
+        { Name: 'tag:layer', Values: ['app'] },
+        { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+      ],
+    });
+  });
+
+  it('exits 2 naming the rule when it does not exist', async () => {
+    // Prepare
+    config.on(DescribeConfigRulesCommand).rejects(
+      new NoSuchConfigRuleException({
+        message: 'The ConfigRule provided in the request is invalid',
+        $metadata: {},
+      }),
+    );
+    const run = captureIo();
+
+    // Act
+    const code = await main(['audit', '--rule-name', 'nope', '--region', 'eu-west-1'], run.io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(run.stderr()).toContain('error: No AWS Config rule named "nope" in us-east-1');
+    expect(ec2).not.toHaveReceivedAnyCommand();
+  });
+
+  it('exits 2 listing every problem of invalid rule parameters', async () => {
+    // Prepare
+    config
+      .on(DescribeConfigRulesCommand)
+      .resolves(deployedRule('{"appTierTagKey":"tier","colour":"blue","requireRoleInProfile":"yes"}'));
+    const run = captureIo();
+
+    // Act
+    const code = await main(['audit', '--rule-name', 'r', '--region', 'eu-west-1'], run.io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(run.stderr()).toMatch(
+      /^error: Invalid rule parameters: unknown parameter "colour".*appTierTagValue is missing.*requireRoleInProfile must be/,
+    );
+  });
+
+  it('exits 2 when the rule parameters are not JSON', async () => {
+    // Prepare
+    config.on(DescribeConfigRulesCommand).resolves(deployedRule('{tier'));
+    const run = captureIo();
+
+    // Act
+    const code = await main(['audit', '--rule-name', 'r', '--region', 'eu-west-1'], run.io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(run.stderr()).toContain('error: Invalid rule parameters: ruleParameters is not valid JSON');
+  });
+});
+
+describe('audit --profile', () => {
+  const previous = process.env.AWS_PROFILE;
+  afterEach(() => {
+    if (previous === undefined) delete process.env.AWS_PROFILE;
+    else process.env.AWS_PROFILE = previous;
+  });
+
+  it('creates the clients under AWS_PROFILE=<profile> and restores the environment afterwards', async () => {
+    // Prepare
+    delete process.env.AWS_PROFILE;
+    let profileAtCreation: string | undefined;
+    const run = captureIo({
+      clients: () => {
+        profileAtCreation = process.env.AWS_PROFILE;
+        // The profile does not exist on this machine: only where the clients look is under test.
+        return { ...cliClients(), checkCredentials: async () => {} };
+      },
+    });
+    instancesPerRegion({ 'eu-west-1': () => page() });
+
+    // Act
+    const code = await main(['audit', ...TAG, '--region', 'eu-west-1', '--profile', 'audit', '-q'], run.io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(profileAtCreation).toBe('audit');
+    expect(process.env.AWS_PROFILE).toBeUndefined();
+  });
+});

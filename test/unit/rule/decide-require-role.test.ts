@@ -1,0 +1,97 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ComplianceType, Reason } from '../../../src/rule/compliance.js';
+import { decide } from '../../../src/rule/decide.js';
+import type { InstanceView } from '../../../src/rule/instance-view.js';
+import type { RuleParameters } from '../../../src/rule/parameters.js';
+import { instanceView, ruleParameters } from '../../support/arbitraries.js';
+
+const PROFILE = 'arn:aws:iam::123456789012:instance-profile/app';
+const REQUIRE_ROLE: RuleParameters = { tag: { key: 'tier', values: ['app'] }, requireRoleInProfile: true };
+
+const appInstance = (overrides: Partial<InstanceView> = {}): InstanceView => ({
+  resourceType: 'AWS::EC2::Instance',
+  resourceId: 'i-0123456789abcdef0',
+  status: 'OK',
+  hasConfiguration: true,
+  state: 'running',
+  tags: new Map([['tier', 'app']]),
+  instanceProfileArn: PROFILE,
+  ...overrides,
+});
+
+describe('decide: requireRoleInProfile', () => {
+  it('is COMPLIANT when IAM confirmed a role in the profile', () => {
+    // Act
+    const decision = decide(appInstance({ profileHoldsRole: true }), REQUIRE_ROLE, { eventLeftScope: false });
+
+    // Assess
+    expect(decision).toMatchObject({ compliance: ComplianceType.Compliant, reason: Reason.UsesRole });
+  });
+
+  it('is NON_COMPLIANT for a profile without a role (or no longer existing), saying how to fix it', () => {
+    // Act
+    const decision = decide(appInstance({ profileHoldsRole: false }), REQUIRE_ROLE, {
+      eventLeftScope: false,
+    });
+
+    // Assess
+    expect(decision).toEqual({
+      compliance: ComplianceType.NonCompliant,
+      reason: Reason.ProfileWithoutRole,
+      annotation:
+        'App-tier instance (tier=app) has instance profile arn:aws:iam::123456789012:instance-profile/app with no IAM role in it (or the profile no longer exists), so it gets no credentials; add one with iam add-role-to-instance-profile',
+    });
+  });
+
+  it('is NON_COMPLIANT, never a guessed COMPLIANT, when the lookup could not say', () => {
+    // Act
+    const decision = decide(appInstance(), REQUIRE_ROLE, { eventLeftScope: false });
+
+    // Assess
+    expect(decision).toEqual({
+      compliance: ComplianceType.NonCompliant,
+      reason: Reason.ProfileWithoutRole,
+      annotation:
+        "App-tier instance (tier=app) has instance profile arn:aws:iam::123456789012:instance-profile/app, which could not be checked for an IAM role (requireRoleInProfile is on); check it with iam get-instance-profile in the instance's account",
+    });
+  });
+
+  it.each([true, false, undefined])(
+    'ignores profileHoldsRole=%s when the option is off',
+    (profileHoldsRole) => {
+      // Act
+      const decision = decide(
+        appInstance({ profileHoldsRole }),
+        { ...REQUIRE_ROLE, requireRoleInProfile: false },
+        { eventLeftScope: false },
+      );
+
+      // Assess
+      expect(decision.compliance).toBe(ComplianceType.Compliant);
+    },
+  );
+
+  it('keeps the earlier steps first: no profile is reported as such, not as a missing role', () => {
+    // Act
+    const decision = decide(appInstance({ instanceProfileArn: undefined }), REQUIRE_ROLE, {
+      eventLeftScope: false,
+    });
+
+    // Assess
+    expect(decision.reason).toBe(Reason.NoProfile);
+  });
+
+  it('with the option on, COMPLIANT always means IAM confirmed a role', () => {
+    fc.assert(
+      fc.property(instanceView, ruleParameters, (view, parameters) => {
+        const decision = decide(
+          view,
+          { ...parameters, requireRoleInProfile: true },
+          { eventLeftScope: false },
+        );
+        return decision.compliance !== ComplianceType.Compliant || view.profileHoldsRole === true;
+      }),
+    );
+  });
+});
