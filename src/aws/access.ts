@@ -16,7 +16,9 @@ export interface AccessSettings {
 }
 
 /** The event is of another account than the function's, and no role to assume there is configured. */
-export class ForeignAccountError extends RuleError {}
+export class ForeignAccountError extends RuleError {
+  override name = 'ForeignAccountError';
+}
 
 /** How access is resolved; tests replace the STS side. */
 export interface AccessDependencies {

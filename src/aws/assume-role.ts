@@ -25,6 +25,7 @@ export interface RoleSession {
 
 /** AssumeRole failed: the message names the role and the account, and says what to check. */
 export class AssumeRoleError extends RuleError {
+  override name = 'AssumeRoleError';
   readonly roleArn: string;
   readonly accountId: string;
 

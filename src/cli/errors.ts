@@ -1,10 +1,14 @@
 import { RuleError } from '../errors.js';
 
 /** The command line is wrong (unknown option, missing value); the message says how to call the command. */
-export class UsageError extends RuleError {}
+export class UsageError extends RuleError {
+  override name = 'UsageError';
+}
 
 /** The command could not run (the rule to read does not exist, no region to read it from, ...). */
-export class CommandError extends RuleError {}
+export class CommandError extends RuleError {
+  override name = 'CommandError';
+}
 
 /** What the commands exit with, like a test runner: 0 clean, 1 findings, 2 could not tell. */
 export const ExitCode = {

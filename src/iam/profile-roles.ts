@@ -10,7 +10,9 @@ import type { RuleParameters } from '../rule/parameters.js';
  * outlasted the SDK's retries, a network fault). The invocation fails: guessing either way could report a
  * wrong result.
  */
-export class ProfileLookupError extends RuleError {}
+export class ProfileLookupError extends RuleError {
+  override name = 'ProfileLookupError';
+}
 
 /** Whether an instance profile holds an IAM role, as IAM says. */
 export interface ProfileRoles {

@@ -21,7 +21,7 @@ export interface InstanceView {
   readonly capturedAt?: Date;
   /**
    * Whether the attached profile holds an IAM role. Filled in only when `requireRoleInProfile` is on;
-   * absent means "not looked up".
+   * absent means the lookup could not say, which the decision never takes for a role.
    */
   readonly profileHoldsRole?: boolean;
 }
