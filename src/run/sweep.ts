@@ -1,4 +1,3 @@
-import type { Evaluation } from '@aws-sdk/client-config-service';
 import { toEvaluation } from '../config/evaluation.js';
 import type { PreviousResults } from '../config/previous-results.js';
 import type { Reporter, ReportSummary } from '../config/reporter.js';
@@ -59,10 +58,6 @@ export const sweep = async (input: SweepInput): Promise<SweepCounts> => {
       );
     }
   };
-  const report = async (evaluation: Evaluation) => {
-    await reporter.add(evaluation);
-  };
-
   const walk = async () => {
     for await (const page of input.inventory.appTierInstances(parameters.tag)) {
       pages += 1;
@@ -73,7 +68,7 @@ export const sweep = async (input: SweepInput): Promise<SweepCounts> => {
         const decision = decide(view, parameters, { eventLeftScope: false });
         input.onDecision?.(view, decision);
         seen.add(key(view.resourceType, view.resourceId));
-        await report(toEvaluation(view, decision, orderingTimestamp));
+        await reporter.add(toEvaluation(view, decision, orderingTimestamp));
       }
       stopIfOutOfTime('while listing instances');
     }
@@ -89,11 +84,11 @@ export const sweep = async (input: SweepInput): Promise<SweepCounts> => {
         const view: InstanceView = { resourceType, resourceId, hasConfiguration: false, tags: new Map() };
         const decision: Decision = {
           compliance: ComplianceType.NotApplicable,
-          reason: Reason.NotAppTier,
+          reason: Reason.NoLongerLive,
           annotation,
         };
         input.onDecision?.(view, decision);
-        await report(toEvaluation(view, decision, orderingTimestamp));
+        await reporter.add(toEvaluation(view, decision, orderingTimestamp));
       }
       stopIfOutOfTime('while cleaning up stale results');
     }

@@ -85,6 +85,31 @@ describe('sweep', () => {
     );
   });
 
+  it('gives stale results their own reason, for the log', async () => {
+    // Prepare
+    const reasons: string[] = [];
+    const reporter = createReporter({
+      client: new ConfigServiceClient({}),
+      resultToken: 't',
+      mode: ReportMode.DryRun,
+    });
+
+    // Act
+    await sweep({
+      ruleName: 'rule',
+      parameters: PARAMETERS,
+      orderingTimestamp: AT,
+      inventory: inventoryOf([[instance('i-1', false)]]),
+      previousResults: previousOf([[ec2('i-gone')]]),
+      reporter,
+      deadline: noDeadline,
+      onDecision: (_view, decision) => reasons.push(decision.reason),
+    });
+
+    // Assess
+    expect(reasons).toEqual(['no-instance-profile', 'no-longer-live']);
+  });
+
   it('stops before the Lambda timeout, delivers what it decided, and says how far it got', async () => {
     // Prepare
     let remaining = SWEEP_TIME_MARGIN_MS + 1;
