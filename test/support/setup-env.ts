@@ -5,6 +5,8 @@ process.env.AWS_SECRET_ACCESS_KEY = 'test-secret';
 process.env.POWERTOOLS_SERVICE_NAME = 'app-tier-iam-role-rule';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_DEV = 'false';
+// The SDK's notice that its 2027 releases need Node 22 says nothing about the code under test.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 // toHaveReceivedCommandWith & co. for aws-sdk-client-mock.
 import 'aws-sdk-client-mock-vitest/extend';
