@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/integration/**/*.test.ts'],
     setupFiles: ['test/support/setup-env.ts'],
+    // Builds dist/handler.mjs once; the bundle suites run it in child processes, as Lambda would.
+    globalSetup: ['test/support/build-bundle.ts'],
     // The Lambda runtime is Node 24; the SDK's notice about Node 20 would only add noise to local runs.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     testTimeout: 60_000,

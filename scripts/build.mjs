@@ -1,5 +1,6 @@
 // Bundles the Lambda function into dist/ with the esbuild options `sam build` derives from template.yaml,
-// then reports the size of every output file.
+// then reports the size of every output file, and of the chunks of the handler's bundle: what its cold start
+// evaluates, and what each `await import()` evaluates later (see scripts/bundle-chunks.mjs).
 //
 // Usage: node scripts/build.mjs [path/to/template.yaml]
 import { readFileSync, rmSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { bundleChunks, formatChunks } from './bundle-chunks.mjs';
 import { readCloudFormationTemplate } from './cfn-yaml.mjs';
 import {
   bundleFileOf,
@@ -64,4 +66,12 @@ for (const row of rows) {
   console.error(
     `${row.file.padEnd(width)}  ${number(row.bytes).padStart(12)}  ${number(row.gzip).padStart(12)}`,
   );
+}
+
+const handlerOutput = Object.keys(result.metafile.outputs).find(
+  (file) => resolve(codeDir, file) === resolve(outdir, handlerFile),
+);
+if (handlerOutput !== undefined) {
+  const file = relative(process.cwd(), resolve(codeDir, handlerOutput));
+  console.error(`\n${formatChunks(file, bundleChunks(result.metafile, handlerOutput))}`);
 }

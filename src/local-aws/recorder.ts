@@ -26,6 +26,11 @@ export class RequestRecorder {
     return this.of(operation, service).length;
   }
 
+  /** The most requests for one operation the endpoint was answering at once (0 when none came). */
+  maxInFlight(operation: string, service?: LocalService): number {
+    return this.of(operation, service).reduce((most, request) => Math.max(most, request.inFlight), 0);
+  }
+
   /** The decoded parameters of every request for one operation. */
   params(operation: string, service?: LocalService): Record<string, unknown>[] {
     return this.of(operation, service).map((request) => request.params);

@@ -205,6 +205,7 @@ export const startLocalAws = async (options: LocalAwsOptions = {}): Promise<Loca
     }
   };
 
+  const inFlight = new Map<string, number>();
   const server = createServer(async (request, response) => {
     const requestId = randomUUID();
     let protocol: Protocol = request.headers['x-amz-target'] === undefined ? 'query' : 'json';
@@ -214,15 +215,23 @@ export const startLocalAws = async (options: LocalAwsOptions = {}): Promise<Loca
       const routed = route(request, body);
       const signer = signedBy(request);
       const caller = identityOf(signer.accessKeyId, issued, options.accountId ?? DEFAULT_ACCOUNT_ID);
+      const operation = `${routed.service} ${routed.operation}`;
+      const concurrent = (inFlight.get(operation) ?? 0) + 1;
+      inFlight.set(operation, concurrent);
+      // 'close' comes once per response: answered, failed or dropped.
+      response.once('close', () => inFlight.set(operation, (inFlight.get(operation) ?? 1) - 1));
       const recorded: RecordedRequest = {
         service: routed.service,
         operation: routed.operation,
         params: routed.params,
         accountId: caller.accountId,
         ...attemptOf(request),
+        inFlight: concurrent,
       };
       const fault = options.faults?.(recorded);
       requests.record(fault === undefined ? recorded : { ...recorded, fault: fault.kind });
+      const latency = options.latencyMs?.(recorded);
+      if (latency !== undefined && latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
       if (fault?.kind === 'drop') {
         request.socket.destroy();
         return;

@@ -32,6 +32,8 @@ export interface RecordedRequest {
   attempt: number;
   /** The SDK's `amz-sdk-invocation-id` header: the same for every attempt of one call. */
   invocationId?: string;
+  /** Requests for the same operation being answered when this one arrived, this one included. */
+  inFlight: number;
   /** The fault injected into this request, if any. */
   fault?: Fault['kind'];
 }
@@ -193,6 +195,11 @@ export interface LocalAwsOptions {
   /** Whether STS lets the caller assume a role; every role by default. A refusal is `AccessDenied`. */
   canAssumeRole?: (roleArn: string, sessionName: string) => boolean;
   faults?: FaultInjector;
+  /**
+   * How long the endpoint takes to answer a request, in milliseconds (none by default): lets calls overlap as
+   * they do against AWS, so a test can see how many a client keeps in flight.
+   */
+  latencyMs?: (request: RecordedRequest) => number | undefined;
   /** Marks entries of a `PutEvaluations` call as failed (returned in `FailedEvaluations`, not stored). */
   failEvaluation?: (evaluation: WireEvaluation, index: number) => boolean;
 }

@@ -99,8 +99,15 @@ export const sweep = async (input: SweepInput): Promise<SweepCounts> => {
   try {
     counts = await walk();
   } catch (error) {
-    // Deliver what was decided before stopping; a delivery failure then says more than the timeout.
-    if (error instanceof SweepTimeoutError) await reporter.flush();
+    // Whatever stopped the sweep (the deadline, or a listing call that failed for good), what was decided
+    // before is delivered, not left in flight when the invocation ends. A delivery failure then says more:
+    // it names the resources; the first error stays its cause.
+    try {
+      await reporter.flush();
+    } catch (deliveryError) {
+      if (deliveryError instanceof Error && deliveryError.cause === undefined) deliveryError.cause = error;
+      throw deliveryError;
+    }
     throw error;
   }
   return { ...counts, report: await reporter.flush() };

@@ -1,4 +1,4 @@
-import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { ConfigServiceClient, type PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import type { Instance } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import type { PreviousResults, ResourceKey } from '../../../src/config/previous-results.js';
@@ -144,5 +144,65 @@ describe('sweep', () => {
     );
     const delivered = await reporter.flush();
     expect(delivered.wouldSend.map((e) => e.ComplianceResourceId)).toEqual(['i-1', 'i-2', 'i-3']);
+  });
+  it('delivers what it decided before a listing call failed for good, then fails with that error', async () => {
+    // Prepare
+    const failure = new Error('DescribeInstances: Request limit exceeded.');
+    const pages = (async function* () {
+      yield [instance('i-1', true), instance('i-2', false)];
+      throw failure;
+    })();
+    const sent: (string | undefined)[] = [];
+    const client = new ConfigServiceClient({});
+    client.send = ((command: PutEvaluationsCommand) => {
+      sent.push(...(command.input.Evaluations ?? []).map((e) => e.ComplianceResourceId));
+      return Promise.resolve({ FailedEvaluations: [] });
+    }) as typeof client.send;
+    const reporter = createReporter({ client, resultToken: 't', mode: ReportMode.Live });
+
+    // Act
+    const result = sweep({
+      ruleName: 'rule',
+      parameters: PARAMETERS,
+      orderingTimestamp: AT,
+      inventory: { appTierInstances: () => pages },
+      previousResults: previousOf([[ec2('i-gone')]]),
+      reporter,
+      deadline: noDeadline,
+    });
+
+    // Assess
+    await expect(result).rejects.toBe(failure);
+    expect(sent).toEqual(['i-1', 'i-2']);
+  });
+
+  it('names the undelivered resources when delivery fails too, keeping the listing error as the cause', async () => {
+    // Prepare
+    const failure = new Error('DescribeInstances: Request limit exceeded.');
+    const pages = (async function* () {
+      yield [instance('i-1', true)];
+      throw failure;
+    })();
+    const client = new ConfigServiceClient({});
+    client.send = (() => Promise.reject(new Error('Access denied'))) as typeof client.send;
+    const reporter = createReporter({ client, resultToken: 't', mode: ReportMode.Live });
+
+    // Act
+    const result = sweep({
+      ruleName: 'rule',
+      parameters: PARAMETERS,
+      orderingTimestamp: AT,
+      inventory: { appTierInstances: () => pages },
+      previousResults: previousOf([]),
+      reporter,
+      deadline: noDeadline,
+    });
+
+    // Assess
+    await expect(result).rejects.toMatchObject({
+      name: 'EvaluationDeliveryError',
+      undelivered: ['AWS::EC2::Instance i-1'],
+      cause: failure,
+    });
   });
 });

@@ -1,0 +1,63 @@
+// npm run bench: every figure of docs/performance.md, measured side by side in one run.
+//   1. the bundle as `sam build` makes it, its size per chunk (npm run build);
+//   2. cold start: module initialisation of the change path, against a floor and an eager bundle, and the
+//      options within reach of SAM's esbuild builder; then what the sweep path pays to load EC2;
+//   3. AWS calls and peak memory of a sweep at N = 1,000 / 10,000 / 100,000, and a sweep under faults;
+//   4. decisions per second of the pure decision function.
+//
+// Knobs (environment): BENCH_COLD_RUNS (default 15), BENCH_NODE (the node binary of the cold-start
+// processes, e.g. a Node 24 to match the Lambda runtime), BENCH_SWEEP_N (default 1000,10000,100000),
+// BENCH_SWEEP_RUNS (default 3), BENCH_FAULT_N (the sweep under faults, default 10000),
+// BENCH_DECISION_RUNS (default 7).
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  buildColdStartVariants,
+  buildSweepPathVariants,
+  formatColdStarts,
+  formatSweepPath,
+  measureColdStarts,
+} from './cold-start.mjs';
+
+const PROJECT_DIR = fileURLToPath(new URL('..', import.meta.url));
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
+const NODE = process.env.BENCH_NODE ?? process.execPath;
+
+const section = (/** @type {string} */ title) => console.log(`\n=== ${title} ===`);
+
+/** Runs a TypeScript bench in its own process, its output straight to ours. */
+const runTs = (/** @type {string} */ file) => {
+  const { status } = spawnSync(process.execPath, ['--import', 'tsx', file], {
+    cwd: PROJECT_DIR,
+    stdio: 'inherit',
+  });
+  if (status !== 0) throw new Error(`${file} failed with exit code ${status}`);
+};
+
+const nodeVersion = execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim();
+console.log(
+  `npm run bench — ${new Date().toISOString()} — node ${process.version} (cold starts: ${nodeVersion}), ${process.platform}/${process.arch}`,
+);
+
+section('Bundle (npm run build)');
+const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_DIR, encoding: 'utf8' });
+if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stderr}`);
+// The build reports on stderr; here it belongs with the rest.
+console.log(build.stderr.trim());
+
+section('Cold start');
+const coldStarts = measureColdStarts(await buildColdStartVariants(), { runs: COLD_RUNS, node: NODE });
+console.log(formatColdStarts(coldStarts, { runs: COLD_RUNS, nodeVersion }));
+console.log('');
+console.log(
+  formatSweepPath(measureColdStarts(await buildSweepPathVariants(), { runs: COLD_RUNS, node: NODE }), {
+    runs: COLD_RUNS,
+  }),
+);
+
+section('Sweep calls, memory and faults');
+runTs('bench/sweep-calls.ts');
+
+section('Decision function');
+runTs('bench/decisions.ts');

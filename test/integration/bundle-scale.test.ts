@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type LocalAws, startLocalAws } from '../../src/local-aws/index.js';
+import { SWEEP_TIME_MARGIN_MS } from '../../src/run/deadline.js';
+import { type Invocation, invokeBundle, lambdaNodeOptions } from '../support/bundle.js';
+import { loadEvent } from '../support/events.js';
+import { appTierFleet, type Fleet } from '../support/fleet.js';
+
+// The built bundle, in a fresh process per invocation with the Node options Lambda gives it, sweeping
+// fleets generated page by page by the local endpoint. Assertions are on counts, never on seconds.
+
+const SCHEDULED = loadEvent('scheduled');
+/** The largest sweep of this suite: 10,000 by default, quick everywhere; SWEEP_MAX_N=100000 for the full scale. */
+const MAX_N = Number(process.env.SWEEP_MAX_N ?? 10_000);
+/** PutEvaluations calls the reporter keeps in flight (src/config/reporter.ts). */
+const PUT_CONCURRENCY = 4;
+const LAMBDA_NODE_OPTIONS = lambdaNodeOptions();
+
+describe('the built function at scale', () => {
+  const servers: LocalAws[] = [];
+  const serve = async (fleet: Fleet) => {
+    const aws = await startLocalAws({
+      instances: fleet.inventory,
+      complianceResults: fleet.complianceResults,
+    });
+    servers.push(aws);
+    return aws;
+  };
+
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((aws) => aws.stop()));
+  });
+
+  it(`sweeps 1,000 and ${MAX_N.toLocaleString('en-US')} instances with the minimum of calls, in flat memory`, async () => {
+    const peaks: number[] = [];
+    for (const n of [1_000, MAX_N]) {
+      // Prepare
+      const fleet = appTierFleet(n);
+      const aws = await serve(fleet);
+
+      // Act
+      const invocation: Invocation = await invokeBundle(SCHEDULED, {
+        env: aws.env,
+        execArgv: LAMBDA_NODE_OPTIONS,
+      });
+
+      // Assess
+      expect(invocation.error).toBeUndefined();
+      expect({
+        DescribeInstances: aws.requests.count('DescribeInstances'),
+        GetComplianceDetailsByConfigRule: aws.requests.count('GetComplianceDetailsByConfigRule'),
+        PutEvaluations: aws.requests.count('PutEvaluations'),
+      }).toEqual(fleet.minimumCalls);
+      expect(aws.requests.all).toHaveLength(
+        Object.values(fleet.minimumCalls).reduce((sum, calls) => sum + calls, 0),
+      );
+      expect(new Set(aws.requests.params('DescribeInstances').map((params) => params.MaxResults))).toEqual(
+        new Set([1000]),
+      );
+      expect(
+        aws.requests.params('PutEvaluations').every((params) => (params.Evaluations as []).length <= 100),
+      ).toBe(true);
+      expect(aws.evaluations).toHaveLength(fleet.appTier + fleet.stale);
+      expect(new Map(aws.evaluations.map((e) => [e.ComplianceResourceId, e.ComplianceType]))).toEqual(
+        fleet.expected(),
+      );
+      expect(invocation.result?.sweep).toEqual({
+        pages: fleet.minimumCalls.DescribeInstances,
+        stale: fleet.stale,
+      });
+      peaks.push(invocation.maxRssKb);
+    }
+
+    // Assess: the peak resident memory hardly grows with the fleet
+    const [small = 0, large = 0] = peaks;
+    expect(large / small).toBeLessThanOrEqual(1.5);
+  });
+
+  it('keeps a bounded number of PutEvaluations in flight, and pages one call at a time', async () => {
+    // Prepare: every call takes 20 ms, so calls overlap when the client lets them
+    const fleet = appTierFleet(2_000);
+    const aws = await serve(fleet);
+    aws.options.latencyMs = () => 20;
+
+    // Act
+    const invocation = await invokeBundle(SCHEDULED, { env: aws.env });
+
+    // Assess
+    expect(invocation.error).toBeUndefined();
+    expect(aws.requests.maxInFlight('PutEvaluations')).toBe(PUT_CONCURRENCY);
+    expect(aws.requests.maxInFlight('DescribeInstances')).toBe(1);
+    expect(aws.requests.maxInFlight('GetComplianceDetailsByConfigRule')).toBe(1);
+    expect(aws.evaluations).toHaveLength(fleet.appTier + fleet.stale);
+  });
+
+  it('stops before the Lambda timeout, keeps what it delivered, and says how far it got', async () => {
+    // Prepare: pages come slowly, and the function has 1.5 s more than the sweep's safety margin
+    const fleet = appTierFleet(10_000);
+    const aws = await serve(fleet);
+    aws.options.latencyMs = (request) => (request.operation === 'DescribeInstances' ? 300 : undefined);
+
+    // Act
+    const invocation = await invokeBundle(SCHEDULED, {
+      env: aws.env,
+      timeoutMs: SWEEP_TIME_MARGIN_MS + 1_500,
+    });
+
+    // Assess
+    expect(invocation.error?.name).toBe('SweepTimeoutError');
+    const [, evaluated = '', pages = ''] =
+      /(\d+) instance\(s\) evaluated from (\d+) page\(s\) were delivered/.exec(
+        invocation.error?.message ?? '',
+      ) ?? [];
+    expect(Number(pages)).toBeGreaterThan(0);
+    expect(Number(pages)).toBeLessThan(fleet.minimumCalls.DescribeInstances);
+    expect(aws.requests.count('DescribeInstances')).toBe(Number(pages));
+    expect(Number(evaluated)).toBe(Number(pages) * 1_000);
+    expect(aws.evaluations).toHaveLength(Number(evaluated));
+    expect(new Set(aws.evaluations.map((e) => e.ComplianceResourceId)).size).toBe(Number(evaluated));
+    expect(aws.requests.count('GetComplianceDetailsByConfigRule')).toBe(0);
+    expect(invocation.remainingMs).toBeGreaterThan(0);
+  });
+});
