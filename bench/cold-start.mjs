@@ -1,6 +1,6 @@
-// Cold start of the function's bundle, side by side with a floor and an eager bundle, and with the options
-// within reach of SAM's esbuild builder. Every variant is built with the esbuild options `sam build` derives
-// from template.yaml; only the entry point, the externals or the main fields change.
+// Cold start of the function's bundle, side by side with a floor, an eager bundle, the one-file layout the
+// extensions file replaced, and ESM-first main fields. Every variant is built with the esbuild options
+// `sam build` derives from template.yaml; only the entry point or the main fields change.
 //
 // Each measurement is a fresh Node process that imports one bundle (bench/import-once.mjs): the time of
 // `await import()` (read, parse, evaluate: the module initialisation of a Lambda cold start), and the time
@@ -9,7 +9,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { readCloudFormationTemplate } from '../scripts/cfn-yaml.mjs';
@@ -27,47 +27,15 @@ export const median = (values) => {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
-const SOURCE_DIR = join(PROJECT_DIR, 'src');
-
-/** Which of the rule's lazy chunks a variant leaves out of the bundle file. */
-const LEFT_OUT = {
-  /** The EC2 inventory and its client. */
-  ec2: (/** @type {string} */ path) => /\/ec2\/inventory\.js$/.test(path),
-  /**
-   * What External plus `import()` at the use site can leave out: the SDK clients the rule's own code
-   * imports (EC2, IAM, STS). Not SSM: Powertools Parameters imports it statically, and esbuild hoists a
-   * static import of an external package to the top of the file, where it loads at cold start.
-   */
-  clients: (/** @type {string} */ path) => !/\/aws\/tag-parameter\.js$/.test(path),
-  /** Every lazy chunk: what a second entry point holding them all would leave. */
-  all: () => true,
-};
-
-/**
- * Leaves out of the bundle file some of what the rule's own `import()` calls load lazily, as External plus
- * `import()` at the use site, or a second entry point, would. The SDK's own lazy imports (credential
- * providers) stay.
- * @param {keyof typeof LEFT_OUT} which
- * @returns {import('esbuild').Plugin}
- */
-const lazyChunksOutside = (which) => ({
-  name: `lazy-chunks-outside-${which}`,
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /.*/ }, (args) => {
-      if (args.kind !== 'dynamic-import' || !args.importer.startsWith(SOURCE_DIR)) return undefined;
-      return LEFT_OUT[which](args.path) ? { path: args.path, external: true } : undefined;
-    });
-  },
-});
-
 /**
  * Builds a variant into .bench/<name>/ with the template's esbuild options.
  * @param {string} name
  * @param {string} entryPoint relative to the project
  * @param {Partial<import('esbuild').BuildOptions>} [changes]
+ * @param {string[]} [extraEntryPoints] built into the same folder (the extensions file)
  * @returns {Promise<string>} the bundle's path
  */
-const buildVariant = async (name, entryPoint, changes = {}) => {
+const buildVariant = async (name, entryPoint, changes = {}, extraEntryPoints = []) => {
   const outdir = join(OUT_DIR, name);
   rmSync(outdir, { recursive: true, force: true });
   const manifest = JSON.parse(readFileSync(join(PROJECT_DIR, 'package.json'), 'utf8'));
@@ -78,7 +46,9 @@ const buildVariant = async (name, entryPoint, changes = {}) => {
   await build({
     ...options,
     ...changes,
-    entryPoints: [entryPoint],
+    entryPoints: [entryPoint, ...extraEntryPoints],
+    // Every output beside the first, as in the function's package.
+    entryNames: '[name]',
     outdir,
     absWorkingDir: PROJECT_DIR,
     logLevel: 'error',
@@ -119,70 +89,32 @@ export const buildColdStartVariants = async () => {
       bundle: changePath,
     },
     {
+      key: 'one-file',
+      base: 'floor',
+      label: 'one file: the extensions inside, initialised lazily',
+      bundle: await buildVariant('one-file', 'bench/entries/one-file.ts'),
+    },
+    {
       key: 'eager',
       base: 'floor',
       label: 'eager: the handler, every client imported statically',
       bundle: await buildVariant('eager', 'bench/entries/eager.ts'),
     },
     {
-      key: 'external-ec2',
-      base: 'floor',
-      label: 'option A: External @aws-sdk/client-ec2, code unchanged',
-      bundle: await buildVariant('external-ec2', 'src/handler.ts', { external: ['@aws-sdk/client-ec2'] }),
-    },
-    {
-      key: 'ec2-outside',
-      base: 'floor',
-      label: 'option B: the EC2 chunk out of the file',
-      bundle: await buildVariant('ec2-outside', 'src/handler.ts', { plugins: [lazyChunksOutside('ec2')] }),
-    },
-    {
-      key: 'clients-outside',
-      base: 'floor',
-      label: 'option C: the EC2, IAM and STS chunks out of the file',
-      bundle: await buildVariant('clients-outside', 'src/handler.ts', {
-        plugins: [lazyChunksOutside('clients')],
-      }),
-    },
-    {
-      key: 'lazy-outside',
-      base: 'floor',
-      label: 'option D: every lazy chunk out of the file',
-      bundle: await buildVariant('lazy-outside', 'src/handler.ts', { plugins: [lazyChunksOutside('all')] }),
-    },
-    {
       key: 'floor-esm',
-      label: 'MainFields module,main — floor',
+      label: 'MainFields module,main: floor',
       bundle: await buildVariant('floor-esm', 'bench/entries/floor.ts', esm),
     },
     {
       key: 'change-esm',
       base: 'floor-esm',
-      label: 'option E: MainFields module,main — change path',
+      label: 'MainFields module,main: change path',
       bundle: await buildVariant('change-esm', 'src/handler.ts', esm),
-    },
-    {
-      key: 'clients-outside-esm',
-      base: 'floor-esm',
-      label: 'options C + E',
-      bundle: await buildVariant('clients-outside-esm', 'src/handler.ts', {
-        ...esm,
-        plugins: [lazyChunksOutside('clients')],
-      }),
-    },
-    {
-      key: 'lazy-outside-esm',
-      base: 'floor-esm',
-      label: 'options D + E',
-      bundle: await buildVariant('lazy-outside-esm', 'src/handler.ts', {
-        ...esm,
-        plugins: [lazyChunksOutside('all')],
-      }),
     },
     {
       key: 'source-maps',
       base: 'change',
-      label: 'change path, NODE_OPTIONS=--enable-source-maps (template.yaml)',
+      label: 'change path with --enable-source-maps (left out of template.yaml)',
       bundle: changePath,
       nodeOptions: ['--enable-source-maps'],
     },
@@ -190,40 +122,24 @@ export const buildColdStartVariants = async () => {
 };
 
 /**
- * What the sweep pays first on a cold container: the EC2 client, loaded after the handler.
+ * What the sweep pays first on a cold container: the extensions (EC2, SSM, IAM), loaded after the handler.
  * @returns {Promise<Variant[]>}
  */
-export const buildSweepPathVariants = async () => {
-  const secondBundle = await buildVariant('sweep-second', 'src/ec2/inventory.ts');
-  return [
-    {
-      key: 'bundled',
-      label: 'in the bundle file, initialised lazily (today)',
-      bundle: await buildVariant('sweep-bundled', 'bench/entries/sweep-bundled.ts'),
-      loader: 'loadSweepPath',
-    },
-    {
-      key: 'external',
-      base: 'bundled',
-      label: 'option C: External, the SDK package (the runtime’s, in Lambda)',
-      bundle: await buildVariant('sweep-external', 'bench/entries/sweep-external.ts', {
-        external: ['@aws-sdk/client-ec2'],
-        plugins: [lazyChunksOutside('ec2')],
-      }),
-      loader: 'loadSweepPath',
-    },
-    {
-      key: 'second-bundle',
-      base: 'bundled',
-      label: 'option D: a second entry point (src/ec2/inventory.ts)',
-      bundle: await buildVariant('sweep-second-bundle', 'bench/entries/sweep-second-bundle.ts', {
-        plugins: [lazyChunksOutside('ec2')],
-      }),
-      loader: 'loadSweepPath',
-      env: { SWEEP_BUNDLE_URL: pathToFileURL(resolve(secondBundle)).href },
-    },
-  ];
-};
+export const buildSweepPathVariants = async () => [
+  {
+    key: 'two-files',
+    label: 'their own file beside the handler (as sam build makes it)',
+    bundle: await buildVariant('two-files', 'bench/entries/two-files.ts', {}, ['src/extensions.ts']),
+    loader: 'loadSweepPath',
+  },
+  {
+    key: 'one-file',
+    base: 'two-files',
+    label: 'inside the handler file, initialised lazily',
+    bundle: await buildVariant('sweep-one-file', 'bench/entries/one-file.ts'),
+    loader: 'loadSweepPath',
+  },
+];
 
 /**
  * @typedef {object} ColdStart
@@ -332,8 +248,8 @@ export const formatColdStarts = (results, { runs, nodeVersion }) => {
 export const formatSweepPath = (results, { runs }) => {
   const width = Math.max(...results.map((result) => result.variant.label.length));
   return [
-    `Sweep path: loading the EC2 client after the handler, median of ${runs} fresh processes`,
-    `${'where the EC2 client comes from'.padEnd(width)}  ${'import()'.padStart(9)}  ${'then load'.padStart(9)}  ${'ratio'.padStart(6)}`,
+    `Sweep path: loading the extensions (EC2, SSM, IAM) after the handler, median of ${runs} fresh processes`,
+    `${'where the extensions are'.padEnd(width)}  ${'import()'.padStart(9)}  ${'then load'.padStart(9)}  ${'ratio'.padStart(6)}`,
     ...results.map(
       (result) =>
         `${result.variant.label.padEnd(width)}  ${ms(result.importMs).padStart(9)}  ${ms(result.loadMs ?? Number.NaN).padStart(9)}  ${ratioToBase(results, (r) => r.loadMs ?? Number.NaN, result).padStart(6)}`,

@@ -10,6 +10,7 @@ import {
 import { configHistoryReader } from '../config/history.js';
 import { configPreviousResults } from '../config/previous-results.js';
 import { createReporter, type ReportMode, type ReportSummary } from '../config/reporter.js';
+import { loadExtensions } from '../load-extensions.js';
 import { logger } from '../logger.js';
 import { ComplianceType, type Decision } from '../rule/compliance.js';
 import type { InstanceView } from '../rule/instance-view.js';
@@ -48,7 +49,7 @@ export const resolveParameters = async (
 ): Promise<RuleParameters> => {
   if (parsed.tag.key !== undefined && parsed.tag.values !== undefined) return completeParameters(parsed);
   // Loaded only when an SSM parameter is named: the SSM client stays off every other cold start.
-  const { readTagParameter } = await import('../aws/tag-parameter.js');
+  const { readTagParameter } = await loadExtensions();
   return completeParameters(parsed, await readTagParameter(parsed.tagParameterName ?? '', access));
 };
 
@@ -85,7 +86,7 @@ export const runRule = async (event: ParsedConfigEvent, environment: RunEnvironm
   });
   // Loaded only when the rule asks for it: the IAM client stays off every other cold start.
   const enrich = parameters.requireRoleInProfile
-    ? (await import('../iam/profile-roles.js')).createProfileRoleEnricher(access, parameters)
+    ? (await loadExtensions()).createProfileRoleEnricher(access, parameters)
     : undefined;
   const { counts, record } = counter();
   const summarise = (report: ReportSummary, sweep?: RunSummary['sweep']): RunSummary => ({
@@ -103,10 +104,7 @@ export const runRule = async (event: ParsedConfigEvent, environment: RunEnvironm
     invoking.messageType === MessageType.SnapshotDeliveryCompleted
   ) {
     // Only the sweep needs EC2: its client is loaded here, not at cold start.
-    const [{ ec2Client, ec2Inventory }, { sweep }] = await Promise.all([
-      import('../ec2/inventory.js'),
-      import('./sweep.js'),
-    ]);
+    const { ec2Client, ec2Inventory, sweep } = await loadExtensions();
     const result = await sweep({
       ruleName: envelope.configRuleName,
       parameters,

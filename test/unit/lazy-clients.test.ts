@@ -42,7 +42,7 @@ describe('clients are loaded only by the path that needs them', () => {
     expect([...loaded]).toEqual([]);
   });
 
-  it('the sweep loads the EC2 client', async () => {
+  it('the sweep loads the EC2 client, with the other optional ones (one extensions file)', async () => {
     // Prepare
     const { handler } = await import('../../src/handler.js');
     const { EC2Client, DescribeInstancesCommand } = await import('@aws-sdk/client-ec2');
@@ -52,6 +52,6 @@ describe('clients are loaded only by the path that needs them', () => {
     await handler(loadEvent('scheduled'), lambdaContext());
 
     // Assess
-    expect([...loaded]).toEqual(['client-ec2']);
+    expect([...loaded].sort()).toEqual(['client-ec2', 'client-ssm']);
   });
 });
