@@ -7,7 +7,7 @@ import type { Inventory } from '../../../src/ec2/inventory.js';
 import { SweepTimeoutError } from '../../../src/errors.js';
 import type { RuleParameters } from '../../../src/rule/parameters.js';
 import { type Deadline, noDeadline, SWEEP_TIME_MARGIN_MS } from '../../../src/run/deadline.js';
-import { sweep } from '../../../src/run/sweep.js';
+import { type SweepInput, sweep } from '../../../src/run/sweep.js';
 
 const PARAMETERS: RuleParameters = { tag: { key: 'tier', values: ['app'] }, requireRoleInProfile: false };
 const AT = new Date('2026-11-28T00:00:00Z');
@@ -32,31 +32,27 @@ const previousOf = (pages: ResourceKey[][]): PreviousResults => ({
 });
 const ec2 = (resourceId: string): ResourceKey => ({ resourceType: 'AWS::EC2::Instance', resourceId });
 
-const run = (inventory: Inventory, previous: PreviousResults, deadline: Deadline = noDeadline) => {
-  const reporter = createReporter({
-    client: new ConfigServiceClient({}),
-    resultToken: 't',
-    mode: ReportMode.DryRun,
-  });
-  const result = sweep({
+const dryRunReporter = () =>
+  createReporter({ client: new ConfigServiceClient({}), resultToken: 't', mode: ReportMode.DryRun });
+
+/** A sweep of the given inventory and previous results, reporting in dry-run mode unless told otherwise. */
+const run = (input: Pick<SweepInput, 'inventory' | 'previousResults'> & Partial<SweepInput>) =>
+  sweep({
     ruleName: 'rule',
     parameters: PARAMETERS,
     orderingTimestamp: AT,
-    inventory,
-    previousResults: previous,
-    reporter,
-    deadline,
+    reporter: dryRunReporter(),
+    deadline: noDeadline,
+    ...input,
   });
-  return result;
-};
 
 describe('sweep', () => {
   it('evaluates every instance of every page, stamped with the notification time', async () => {
     // Act
-    const result = await run(
-      inventoryOf([[instance('i-1', true), instance('i-2', false)], [instance('i-3', true)]]),
-      previousOf([]),
-    );
+    const result = await run({
+      inventory: inventoryOf([[instance('i-1', true), instance('i-2', false)], [instance('i-3', true)]]),
+      previousResults: previousOf([]),
+    });
 
     // Assess
     expect(result).toMatchObject({ evaluated: 3, stale: 0, pages: 2 });
@@ -71,10 +67,10 @@ describe('sweep', () => {
 
   it('marks NOT_APPLICABLE what was reported before but is no longer a live app-tier instance', async () => {
     // Act
-    const result = await run(
-      inventoryOf([[instance('i-1', true)]]),
-      previousOf([[ec2('i-1'), ec2('i-gone')], [ec2('i-untagged')]]),
-    );
+    const result = await run({
+      inventory: inventoryOf([[instance('i-1', true)]]),
+      previousResults: previousOf([[ec2('i-1'), ec2('i-gone')], [ec2('i-untagged')]]),
+    });
 
     // Assess
     expect(result.stale).toBe(2);
@@ -88,21 +84,13 @@ describe('sweep', () => {
   it('gives stale results their own reason, for the log', async () => {
     // Prepare
     const reasons: string[] = [];
-    const reporter = createReporter({
-      client: new ConfigServiceClient({}),
-      resultToken: 't',
-      mode: ReportMode.DryRun,
-    });
+    const reporter = dryRunReporter();
 
     // Act
-    await sweep({
-      ruleName: 'rule',
-      parameters: PARAMETERS,
-      orderingTimestamp: AT,
+    await run({
       inventory: inventoryOf([[instance('i-1', false)]]),
       previousResults: previousOf([[ec2('i-gone')]]),
       reporter,
-      deadline: noDeadline,
       onDecision: (_view, decision) => reasons.push(decision.reason),
     });
 
@@ -120,17 +108,10 @@ describe('sweep', () => {
       yield [instance('i-3', true)];
       yield [instance('i-4', true)];
     })();
-    const reporter = createReporter({
-      client: new ConfigServiceClient({}),
-      resultToken: 't',
-      mode: ReportMode.DryRun,
-    });
+    const reporter = dryRunReporter();
 
     // Act
-    const result = sweep({
-      ruleName: 'rule',
-      parameters: PARAMETERS,
-      orderingTimestamp: AT,
+    const result = run({
       inventory: { appTierInstances: () => pages },
       previousResults: previousOf([[ec2('i-gone')]]),
       reporter,
@@ -145,6 +126,7 @@ describe('sweep', () => {
     const delivered = await reporter.flush();
     expect(delivered.wouldSend.map((e) => e.ComplianceResourceId)).toEqual(['i-1', 'i-2', 'i-3']);
   });
+
   it('delivers what it decided before a listing call failed for good, then fails with that error', async () => {
     // Prepare
     const failure = new Error('DescribeInstances: Request limit exceeded.');
@@ -161,14 +143,10 @@ describe('sweep', () => {
     const reporter = createReporter({ client, resultToken: 't', mode: ReportMode.Live });
 
     // Act
-    const result = sweep({
-      ruleName: 'rule',
-      parameters: PARAMETERS,
-      orderingTimestamp: AT,
+    const result = run({
       inventory: { appTierInstances: () => pages },
       previousResults: previousOf([[ec2('i-gone')]]),
       reporter,
-      deadline: noDeadline,
     });
 
     // Assess
@@ -188,14 +166,10 @@ describe('sweep', () => {
     const reporter = createReporter({ client, resultToken: 't', mode: ReportMode.Live });
 
     // Act
-    const result = sweep({
-      ruleName: 'rule',
-      parameters: PARAMETERS,
-      orderingTimestamp: AT,
+    const result = run({
       inventory: { appTierInstances: () => pages },
       previousResults: previousOf([]),
       reporter,
-      deadline: noDeadline,
     });
 
     // Assess
