@@ -7,8 +7,9 @@ import {
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handler.js';
+import { logger } from '../../src/logger.js';
 import { historyItem, loadEvent, type SampleEvent, withChanges } from '../support/events.js';
 import { lambdaContext } from '../support/lambda-context.js';
 
@@ -217,6 +218,39 @@ describe('handler', () => {
     await expect(handler(loadEvent('compliant'), lambdaContext())).rejects.toThrow(
       'REPORT_MODE must be one of live, test, dry-run, got "maybe"',
     );
+  });
+
+  it('logs one JSON line per decision and one per invocation, never the result token', async () => {
+    // Prepare
+    const event = loadEvent('no-profile');
+    const lines: string[] = [];
+    logger.setLogLevel('INFO');
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+
+    // Act
+    try {
+      await handler(event, lambdaContext());
+    } finally {
+      write.mockRestore();
+      logger.setLogLevel('SILENT');
+    }
+
+    // Assess
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.map((record) => record.message)).toEqual(['Evaluated', 'Invocation complete']);
+    expect(records[0]).toMatchObject({
+      resourceId: 'i-0a763ac3ee37d8d2b',
+      compliance: 'NON_COMPLIANT',
+      reason: 'no-instance-profile',
+      configRuleName: event.configRuleName,
+      accountId: event.accountId,
+      messageType: 'ConfigurationItemChangeNotification',
+    });
+    expect(records[1]).toMatchObject({ evaluations: 1, nonCompliant: 1, report: { delivered: 1 } });
+    expect(lines.join('')).not.toContain(event.resultToken as string);
   });
 
   it('fails the invocation when Config does not take the evaluation', async () => {
