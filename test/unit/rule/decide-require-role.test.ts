@@ -2,23 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ComplianceType, Reason } from '../../../src/rule/compliance.js';
 import { decide } from '../../../src/rule/decide.js';
-import type { InstanceView } from '../../../src/rule/instance-view.js';
 import type { RuleParameters } from '../../../src/rule/parameters.js';
 import { instanceView, ruleParameters } from '../../support/arbitraries.js';
+import { appInstance } from '../../support/instances.js';
 
-const PROFILE = 'arn:aws:iam::123456789012:instance-profile/app';
 const REQUIRE_ROLE: RuleParameters = { tag: { key: 'tier', values: ['app'] }, requireRoleInProfile: true };
-
-const appInstance = (overrides: Partial<InstanceView> = {}): InstanceView => ({
-  resourceType: 'AWS::EC2::Instance',
-  resourceId: 'i-0123456789abcdef0',
-  status: 'OK',
-  hasConfiguration: true,
-  state: 'running',
-  tags: new Map([['tier', 'app']]),
-  instanceProfileArn: PROFILE,
-  ...overrides,
-});
 
 describe('decide: requireRoleInProfile', () => {
   it('is COMPLIANT when IAM confirmed a role in the profile', () => {

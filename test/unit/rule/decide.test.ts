@@ -8,20 +8,9 @@ import { type InstanceView, viewFromConfigurationItem } from '../../../src/rule/
 import type { RuleParameters } from '../../../src/rule/parameters.js';
 import { instanceView, ruleParameters } from '../../support/arbitraries.js';
 import { invokingOf, type SampleEvent } from '../../support/events.js';
+import { APP_PROFILE, appInstance } from '../../support/instances.js';
 
 const PARAMETERS: RuleParameters = { tag: { key: 'tier', values: ['app'] }, requireRoleInProfile: false };
-const PROFILE = 'arn:aws:iam::123456789012:instance-profile/app';
-
-const appInstance = (overrides: Partial<InstanceView> = {}): InstanceView => ({
-  resourceType: 'AWS::EC2::Instance',
-  resourceId: 'i-0123456789abcdef0',
-  status: 'OK',
-  hasConfiguration: true,
-  state: 'running',
-  tags: new Map([['tier', 'app']]),
-  instanceProfileArn: PROFILE,
-  ...overrides,
-});
 
 const sampleView = (name: SampleEvent) => viewFromConfigurationItem(invokingOf(name).configurationItem);
 
@@ -129,7 +118,7 @@ describe('decide: the steps, in order', () => {
     [
       'a profile in the allowed list',
       {},
-      { allowedInstanceProfileArns: new Set([PROFILE]) },
+      { allowedInstanceProfileArns: new Set([APP_PROFILE]) },
       false,
       Reason.UsesRole,
     ],
