@@ -1,9 +1,8 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ATTEMPTS } from '../../src/aws/client-options.js';
 import {
   type Fault,
   type FaultInjector,
-  type LocalAws,
   LocalService,
   type ReceivedEvaluation,
   type RecordedRequest,
@@ -13,7 +12,8 @@ import {
 } from '../../src/local-aws/index.js';
 import { invokeBundle } from '../support/bundle.js';
 import { loadEvent } from '../support/events.js';
-import { appTierFleet, type Fleet } from '../support/fleet.js';
+import { appTierFleet } from '../support/fleet.js';
+import { fleetEndpoints } from '../support/fleet-endpoints.js';
 import { replayRetryQuota } from '../support/retry-quota.js';
 
 // The built bundle, in a fresh process per invocation, against the local endpoint: every fault reaches the
@@ -38,19 +38,7 @@ const resourcesOf = (request: RecordedRequest): string[] =>
   );
 
 describe('the built function under faults on the wire', () => {
-  const servers: LocalAws[] = [];
-  const serve = async (fleet: Fleet) => {
-    const aws = await startLocalAws({
-      instances: fleet.inventory,
-      complianceResults: fleet.complianceResults,
-    });
-    servers.push(aws);
-    return aws;
-  };
-
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((aws) => aws.stop()));
-  });
+  const serve = fleetEndpoints();
 
   describe('a sweep of 10,000 instances', () => {
     const fleet = appTierFleet(10_000);

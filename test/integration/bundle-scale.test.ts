@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type LocalAws, startLocalAws } from '../../src/local-aws/index.js';
+import { describe, expect, it } from 'vitest';
 import { SWEEP_TIME_MARGIN_MS } from '../../src/run/deadline.js';
 import { type Invocation, invokeBundle, lambdaNodeOptions } from '../support/bundle.js';
 import { loadEvent } from '../support/events.js';
-import { appTierFleet, type Fleet } from '../support/fleet.js';
+import { appTierFleet } from '../support/fleet.js';
+import { fleetEndpoints } from '../support/fleet-endpoints.js';
 
 // The built bundle, in a fresh process per invocation with the Node options Lambda gives it, sweeping
 // fleets generated page by page by the local endpoint. Assertions are on counts, never on seconds.
@@ -16,19 +16,7 @@ const PUT_CONCURRENCY = 4;
 const LAMBDA_NODE_OPTIONS = lambdaNodeOptions();
 
 describe('the built function at scale', () => {
-  const servers: LocalAws[] = [];
-  const serve = async (fleet: Fleet) => {
-    const aws = await startLocalAws({
-      instances: fleet.inventory,
-      complianceResults: fleet.complianceResults,
-    });
-    servers.push(aws);
-    return aws;
-  };
-
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((aws) => aws.stop()));
-  });
+  const serve = fleetEndpoints();
 
   it(`sweeps 1,000 and ${MAX_N.toLocaleString('en-US')} instances with the minimum of calls, in flat memory`, async () => {
     const peaks: number[] = [];
