@@ -50,3 +50,11 @@ export class EvaluationDeliveryError extends RuleError {
 export class SweepTimeoutError extends RuleError {
   override name = 'SweepTimeoutError';
 }
+
+/**
+ * The sweep delivered its live evaluations, but could not clean up stale results (or compare with what Config
+ * holds) because a step of the clean-up failed; the message names the rule and the step, the cause is kept.
+ */
+export class CleanupError extends RuleError {
+  override name = 'CleanupError';
+}

@@ -13,6 +13,12 @@ const reportMode = (value: string = ReportMode.Live): ReportMode => {
   return value as ReportMode;
 };
 
+const recordUnchanged = (value = 'false'): boolean => {
+  if (value !== 'true' && value !== 'false')
+    throw new RuleError(`RECORD_UNCHANGED must be "true" or "false", got "${value}"`);
+  return value === 'true';
+};
+
 /**
  * The Lambda entry point AWS Config invokes: parse the event, evaluate, report. Any error fails the
  * invocation, so Lambda retries it and, failing that, sends it to the dead-letter queue.
@@ -28,6 +34,7 @@ export const handler = async (event: unknown, context: Context): Promise<RunSumm
     });
     const summary = await runRule(parsed, {
       reportMode: reportMode(process.env.REPORT_MODE),
+      recordUnchanged: recordUnchanged(process.env.RECORD_UNCHANGED),
       deadline: { remainingMs: () => context.getRemainingTimeInMillis() },
       access: accessSettings(context.invokedFunctionArn),
     });

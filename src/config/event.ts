@@ -29,6 +29,8 @@ export interface ConfigRuleEvent {
 export interface ChangeNotification {
   readonly messageType: typeof MessageType.ConfigurationItemChange;
   readonly configurationItem: Record<string, unknown>;
+  /** What changed since the previous item (`changedProperties` by property path); absent or null at times. */
+  readonly configurationItemDiff?: unknown;
   readonly notificationCreationTime?: string;
 }
 

@@ -1,5 +1,6 @@
 import { type AccessSettings, resolveAccess } from '../aws/access.js';
 import type { AwsAccess } from '../aws/client-options.js';
+import { acknowledgeIfSilent } from '../config/acknowledge.js';
 import { configClient } from '../config/client.js';
 import {
   type ChangeNotification,
@@ -8,7 +9,7 @@ import {
   type ParsedConfigEvent,
 } from '../config/event.js';
 import { configHistoryReader } from '../config/history.js';
-import { configPreviousResults } from '../config/previous-results.js';
+import { configPreviousResults, configResourceResults } from '../config/previous-results.js';
 import { createReporter, type ReportMode, type ReportSummary } from '../config/reporter.js';
 import { loadExtensions } from '../load-extensions.js';
 import { logger } from '../logger.js';
@@ -21,11 +22,16 @@ import {
   type RuleParameters,
 } from '../rule/parameters.js';
 import type { Deadline } from './deadline.js';
-import { evaluateChange } from './evaluate-change.js';
+import { evaluateChange, shouldRecordChange } from './evaluate-change.js';
 
 /** How this invocation runs. */
 export interface RunEnvironment {
   readonly reportMode: ReportMode;
+  /**
+   * Record every evaluation again, even one Config already holds unchanged (fresh timestamps on every
+   * result); by default only what changed is recorded.
+   */
+  readonly recordUnchanged?: boolean;
   readonly deadline: Deadline;
   /** The function's ARN and its default execution role: whose credentials the AWS calls use. */
   readonly access: AccessSettings;
@@ -38,6 +44,8 @@ export interface RunSummary {
   readonly compliant: number;
   readonly nonCompliant: number;
   readonly notApplicable: number;
+  /** Decisions Config already held with the same result and annotation: not recorded again. */
+  readonly unchanged: number;
   readonly report: ReportSummary;
   readonly sweep?: { readonly pages: number; readonly stale: number };
 }
@@ -58,15 +66,18 @@ const counter = () => {
     [ComplianceType.Compliant]: 0,
     [ComplianceType.NonCompliant]: 0,
     [ComplianceType.NotApplicable]: 0,
+    unchanged: 0,
   };
-  const record = (view: InstanceView, decision: Decision) => {
+  const record = (view: InstanceView, decision: Decision, recorded: boolean) => {
     counts[decision.compliance] += 1;
+    if (!recorded) counts.unchanged += 1;
     logger.info('Evaluated', {
       resourceType: view.resourceType,
       resourceId: view.resourceId,
       compliance: decision.compliance,
       reason: decision.reason,
       annotation: decision.annotation,
+      recorded,
     });
   };
   return { counts, record };
@@ -89,12 +100,16 @@ export const runRule = async (event: ParsedConfigEvent, environment: RunEnvironm
     ? (await loadExtensions()).createProfileRoleEnricher(access, parameters)
     : undefined;
   const { counts, record } = counter();
+  const recordUnchanged = environment.recordUnchanged === true;
+  const acknowledge = (report: ReportSummary) =>
+    acknowledgeIfSilent(client, envelope.resultToken, environment.reportMode, report);
   const summarise = (report: ReportSummary, sweep?: RunSummary['sweep']): RunSummary => ({
     messageType: invoking.messageType,
     evaluations: counts.COMPLIANT + counts.NON_COMPLIANT + counts.NOT_APPLICABLE,
     compliant: counts.COMPLIANT,
     nonCompliant: counts.NON_COMPLIANT,
     notApplicable: counts.NOT_APPLICABLE,
+    unchanged: counts.unchanged,
     report,
     ...(sweep === undefined ? {} : { sweep }),
   });
@@ -113,10 +128,11 @@ export const runRule = async (event: ParsedConfigEvent, environment: RunEnvironm
       previousResults: configPreviousResults(client),
       reporter,
       deadline: environment.deadline,
+      recordUnchanged,
       onDecision: record,
       enrich,
     });
-    return summarise(result.report, { pages: result.pages, stale: result.stale });
+    return summarise(await acknowledge(result.report), { pages: result.pages, stale: result.stale });
   }
 
   const change = await evaluateChange({
@@ -126,7 +142,16 @@ export const runRule = async (event: ParsedConfigEvent, environment: RunEnvironm
     history: () => configHistoryReader(client),
     enrich,
   });
-  record(change.view, change.decision);
-  await reporter.add(change.evaluation);
-  return summarise(await reporter.flush());
+  const recorded = await shouldRecordChange({
+    ruleName: envelope.configRuleName,
+    invoking: invoking as ChangeNotification | OversizedNotification,
+    result: change,
+    recordUnchanged,
+    previous: () => configResourceResults(client),
+    onReadError: (error) =>
+      logger.warn('Previous result not read; recording the evaluation', { error: (error as Error).message }),
+  });
+  record(change.view, change.decision, recorded);
+  if (recorded) await reporter.add(change.evaluation);
+  return summarise(await acknowledge(await reporter.flush()));
 };

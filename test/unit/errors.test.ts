@@ -3,6 +3,7 @@ import { ForeignAccountError } from '../../src/aws/access.js';
 import { AssumeRoleError } from '../../src/aws/assume-role.js';
 import { CommandError, UsageError } from '../../src/cli/errors.js';
 import {
+  CleanupError,
   EvaluationDeliveryError,
   InvalidEventError,
   InvalidParametersError,
@@ -19,6 +20,7 @@ describe('error classes', () => {
     [InvalidEventError, new InvalidEventError(['m'])],
     [EvaluationDeliveryError, new EvaluationDeliveryError('m', [])],
     [SweepTimeoutError, new SweepTimeoutError('m')],
+    [CleanupError, new CleanupError('m')],
     [ForeignAccountError, new ForeignAccountError('m')],
     [
       AssumeRoleError,

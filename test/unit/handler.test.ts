@@ -1,6 +1,7 @@
 import {
   ConfigServiceClient,
   GetComplianceDetailsByConfigRuleCommand,
+  GetComplianceDetailsByResourceCommand,
   GetResourceConfigHistoryCommand,
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
@@ -36,9 +37,11 @@ describe('handler', () => {
     config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
     config.on(GetResourceConfigHistoryCommand).resolves({ configurationItems: [historyItem()] as never });
     config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
+    config.on(GetComplianceDetailsByResourceCommand).resolves({ EvaluationResults: [] });
   });
   afterEach(() => {
     delete process.env.REPORT_MODE;
+    delete process.env.RECORD_UNCHANGED;
   });
 
   it.each([
@@ -150,6 +153,150 @@ describe('handler', () => {
       });
     },
   );
+
+  describe('records only what changed', () => {
+    /** What Config holds after it took the evaluations sent so far: this rule's result, as recorded. */
+    const holdWhatWasSent = () => {
+      const [last] = config
+        .commandCalls(PutEvaluationsCommand)
+        .flatMap((call) => call.args[0].input.Evaluations ?? []);
+      config.on(GetComplianceDetailsByResourceCommand).resolves({
+        EvaluationResults: [
+          {
+            EvaluationResultIdentifier: {
+              EvaluationResultQualifier: {
+                ConfigRuleName: loadEvent('not-app-tier').configRuleName as string,
+                ResourceType: last?.ComplianceResourceType,
+                ResourceId: last?.ComplianceResourceId,
+              },
+            },
+            ComplianceType: last?.ComplianceType,
+            Annotation: last?.Annotation,
+          },
+        ],
+      });
+      config.resetHistory();
+    };
+
+    it('does not record again the NOT_APPLICABLE Config holds for an instance outside the app tier, and still answers Config', async () => {
+      // Prepare
+      await handler(loadEvent('not-app-tier'), lambdaContext());
+      holdWhatWasSent();
+
+      // Act
+      const summary = await handler(loadEvent('not-app-tier'), lambdaContext());
+
+      // Assess
+      expect(config).toHaveReceivedCommandWith(GetComplianceDetailsByResourceCommand, {
+        ResourceType: 'AWS::EC2::Instance',
+        ResourceId: 'i-0a763ac3ee37d8d2b',
+      });
+      expect(sent()).toEqual([]);
+      expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 1);
+      expect(config).toHaveReceivedCommandWith(PutEvaluationsCommand, {
+        Evaluations: [],
+        ResultToken: loadEvent('not-app-tier').resultToken as string,
+      });
+      expect(summary).toMatchObject({ evaluations: 1, notApplicable: 1, unchanged: 1, report: { calls: 1 } });
+    });
+
+    it('records at once, unread, an instance outside the app tier whose tags changed', async () => {
+      // Prepare: Config holds the same NOT_APPLICABLE, but the tags changed (the instance may leave the app tier)
+      await handler(loadEvent('not-app-tier'), lambdaContext());
+      holdWhatWasSent();
+      const event = withChanges('not-app-tier', {
+        invoking: (i) => {
+          i.configurationItemDiff = {
+            changedProperties: {
+              'Configuration.Tags.0': { previousValue: { key: 'tier', value: 'app' }, changeType: 'DELETE' },
+            },
+            changeType: 'UPDATE',
+          };
+        },
+      });
+
+      // Act
+      await handler(event, lambdaContext());
+
+      // Assess
+      expect(sent()).toEqual([
+        expect.objectContaining({ id: 'i-0a763ac3ee37d8d2b', type: 'NOT_APPLICABLE' }),
+      ]);
+      expect(config).not.toHaveReceivedCommand(GetComplianceDetailsByResourceCommand);
+    });
+
+    it('records an app-tier result at once, without reading what Config holds', async () => {
+      // Act
+      await handler(loadEvent('no-profile'), lambdaContext());
+
+      // Assess
+      expect(sent()).toEqual([expect.objectContaining({ type: 'NON_COMPLIANT' })]);
+      expect(config).not.toHaveReceivedCommand(GetComplianceDetailsByResourceCommand);
+    });
+
+    it('records the evaluation when what Config holds cannot be read', async () => {
+      // Prepare
+      config
+        .on(GetComplianceDetailsByResourceCommand)
+        .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+
+      // Act
+      await handler(loadEvent('not-app-tier'), lambdaContext());
+
+      // Assess
+      expect(sent()).toEqual([expect.objectContaining({ type: 'NOT_APPLICABLE' })]);
+    });
+
+    it('records everything again with RECORD_UNCHANGED=true', async () => {
+      // Prepare
+      await handler(loadEvent('not-app-tier'), lambdaContext());
+      holdWhatWasSent();
+      process.env.RECORD_UNCHANGED = 'true';
+
+      // Act
+      const summary = await handler(loadEvent('not-app-tier'), lambdaContext());
+
+      // Assess
+      expect(sent()).toEqual([expect.objectContaining({ type: 'NOT_APPLICABLE' })]);
+      expect(config).not.toHaveReceivedCommand(GetComplianceDetailsByResourceCommand);
+      expect(summary).toMatchObject({ unchanged: 0 });
+    });
+
+    it('rejects a RECORD_UNCHANGED that is neither true nor false', async () => {
+      // Prepare
+      process.env.RECORD_UNCHANGED = 'yes';
+
+      // Act & Assess
+      await expect(handler(loadEvent('compliant'), lambdaContext())).rejects.toThrow(
+        'RECORD_UNCHANGED must be "true" or "false", got "yes"',
+      );
+    });
+
+    it('answers a sweep that changed nothing with one empty PutEvaluations', async () => {
+      // Prepare: an empty fleet and no previous result
+      ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+
+      // Act
+      const summary = await handler(loadEvent('scheduled'), lambdaContext());
+
+      // Assess
+      expect(config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 1);
+      expect(config).toHaveReceivedCommandWith(PutEvaluationsCommand, { Evaluations: [] });
+      expect(summary).toMatchObject({ evaluations: 0, report: { delivered: 0, calls: 1 } });
+    });
+
+    it('sends nothing at all in dry-run mode', async () => {
+      // Prepare
+      process.env.REPORT_MODE = 'dry-run';
+      ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+
+      // Act
+      await handler(loadEvent('scheduled'), lambdaContext());
+
+      // Assess
+      expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+    });
+  });
 
   it('reads the tag from SSM when the rule names a parameter', async () => {
     // Prepare
