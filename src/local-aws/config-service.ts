@@ -214,6 +214,63 @@ const complianceResultOnWire = (result: ComplianceResult): Record<string, unknow
 
 const FILTERABLE_COMPLIANCE_TYPES = ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE'];
 
+interface Recorded {
+  seen: number;
+  latest: Map<string, ReceivedEvaluation>;
+  /** The list the pages of one GetComplianceDetailsByConfigRule pagination come from. */
+  listing: ComplianceResult[];
+}
+const recordedOf = new WeakMap<ReceivedEvaluation[], Recorded>();
+
+/** What Config keeps of the evaluations received: the newest per resource (TestMode ones are not kept). */
+const latestRecorded = (evaluations: ReceivedEvaluation[]): Recorded => {
+  let recorded = recordedOf.get(evaluations);
+  if (recorded === undefined || recorded.seen > evaluations.length) {
+    recorded = { seen: 0, latest: new Map(), listing: [] };
+    recordedOf.set(evaluations, recorded);
+  }
+  for (; recorded.seen < evaluations.length; recorded.seen += 1) {
+    const evaluation = evaluations[recorded.seen] as ReceivedEvaluation;
+    if (evaluation.TestMode) continue;
+    const key = `${evaluation.ComplianceResourceType} ${evaluation.ComplianceResourceId}`;
+    const held = recorded.latest.get(key);
+    if (held === undefined || held.OrderingTimestamp <= evaluation.OrderingTimestamp) {
+      recorded.latest.set(key, evaluation);
+    }
+  }
+  return recorded;
+};
+
+const asComplianceResult = (ruleName: string, evaluation: ReceivedEvaluation): ComplianceResult => ({
+  EvaluationResultIdentifier: {
+    EvaluationResultQualifier: {
+      ConfigRuleName: ruleName,
+      ResourceType: evaluation.ComplianceResourceType,
+      ResourceId: evaluation.ComplianceResourceId,
+      EvaluationMode: 'DETECTIVE',
+    },
+    OrderingTimestamp: evaluation.OrderingTimestamp,
+  },
+  ComplianceType: evaluation.ComplianceType,
+  ResultRecordedTime: evaluation.OrderingTimestamp,
+  ConfigRuleInvokedTime: evaluation.OrderingTimestamp,
+  ...(evaluation.Annotation === undefined ? {} : { Annotation: evaluation.Annotation }),
+});
+
+/** The rule's recorded results, listed afresh on each first page (a pagination reads one listing). */
+const recordedResults =
+  (ruleName: string, evaluations: ReceivedEvaluation[]): ComplianceResultsSource =>
+  (requested, complianceTypes, nextToken, limit) => {
+    const recorded = latestRecorded(evaluations);
+    if (nextToken === undefined) {
+      recorded.listing =
+        requested === ruleName
+          ? [...recorded.latest.values()].map((evaluation) => asComplianceResult(ruleName, evaluation))
+          : [];
+    }
+    return complianceResultsFromArray(recorded.listing)(requested, complianceTypes, nextToken, limit);
+  };
+
 /** `GetComplianceDetailsByConfigRule`: one page of a rule's previous results. */
 const getComplianceDetailsByConfigRule = async (
   params: Record<string, unknown>,
@@ -231,7 +288,13 @@ const getComplianceDetailsByConfigRule = async (
   }
   const limit = pageSize(params.Limit, 'limit');
   const configured = state.options.complianceResults ?? [];
-  const source = typeof configured === 'function' ? configured : complianceResultsFromArray(configured);
+  const { recordedAs } = state.options;
+  const source =
+    recordedAs !== undefined
+      ? recordedResults(recordedAs, state.evaluations)
+      : typeof configured === 'function'
+        ? configured
+        : complianceResultsFromArray(configured);
   const page = await source(
     params.ConfigRuleName as string,
     complianceTypes,
@@ -241,6 +304,34 @@ const getComplianceDetailsByConfigRule = async (
   return {
     EvaluationResults: page.results.map(complianceResultOnWire),
     ...(page.nextToken === undefined ? {} : { NextToken: page.nextToken }),
+  };
+};
+
+/** `GetComplianceDetailsByResource`: the resource's recorded result (with `recordedAs`), else none; one page. */
+const getComplianceDetailsByResource = (
+  params: Record<string, unknown>,
+  state: ConfigServiceState,
+): unknown => {
+  const problems = [
+    lengthProblem(params.ResourceType, 'resourceType', 256),
+    lengthProblem(params.ResourceId, 'resourceId', 768),
+  ].filter((problem): problem is string => problem !== undefined);
+  if (problems.length > 0) throw validationError(problems);
+  const { recordedAs } = state.options;
+  const held =
+    recordedAs === undefined
+      ? undefined
+      : latestRecorded(state.evaluations).latest.get(
+          `${String(params.ResourceType)} ${String(params.ResourceId)}`,
+        );
+  const types = (params.ComplianceTypes ?? []) as string[];
+  return {
+    EvaluationResults:
+      held === undefined ||
+      recordedAs === undefined ||
+      (types.length > 0 && !types.includes(held.ComplianceType))
+        ? []
+        : [complianceResultOnWire(asComplianceResult(recordedAs, held))],
   };
 };
 
@@ -257,6 +348,8 @@ export const handleConfigService = async (
       return getResourceConfigHistory(params, state);
     case 'GetComplianceDetailsByConfigRule':
       return getComplianceDetailsByConfigRule(params, state);
+    case 'GetComplianceDetailsByResource':
+      return getComplianceDetailsByResource(params, state);
     default:
       throw new ServiceError(
         'UnknownOperationException',

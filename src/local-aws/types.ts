@@ -190,6 +190,12 @@ export interface LocalAwsOptions {
   instances?: LocalInstance[] | Inventory;
   configHistory?: HistoryItem[];
   complianceResults?: ComplianceResult[] | ComplianceResultsSource;
+  /**
+   * A rule name: what `PutEvaluations` accepts is filed as that rule's results, and the compliance reads
+   * (`GetComplianceDetailsByConfigRule`, `GetComplianceDetailsByResource`) answer from them, newest
+   * OrderingTimestamp per resource, instead of from `complianceResults`.
+   */
+  recordedAs?: string;
   parameters?: Record<string, LocalParameter>;
   instanceProfiles?: LocalInstanceProfile[];
   /** Whether STS lets the caller assume a role; every role by default. A refusal is `AccessDenied`. */
