@@ -131,20 +131,36 @@ const invoke = async (handler: Handler, file: string, aws: LocalAws): Promise<Ru
   const ownAccount = aws.options.accountId;
   aws.options.accountId = accountId;
   const received = aws.evaluations.length;
+  let unchanged = 0;
   try {
-    await withStdoutOnStderr(() => withTimeout(handler(event, lambdaContext(region, accountId))));
+    const summary = await withStdoutOnStderr(() =>
+      withTimeout(handler(event, lambdaContext(region, accountId))),
+    );
+    unchanged = (summary as { unchanged?: number } | undefined)?.unchanged ?? 0;
   } catch (error) {
     return [{ file: name, messageType, result: 'ERROR', annotation: errorMessage(error) }];
   } finally {
     aws.options.accountId = ownAccount;
   }
   const evaluations = aws.evaluations.slice(received);
+  // Config already holds these results as decided: the rule does not record them again.
+  const unchangedRow: RunRow[] =
+    unchanged > 0
+      ? [
+          {
+            file: name,
+            messageType,
+            result: 'UNCHANGED',
+            annotation: `${unchanged} result(s) already held by Config, not recorded again.`,
+          },
+        ]
+      : [];
   if (evaluations.length === 0) {
-    return [
-      { file: name, messageType, result: 'NONE', annotation: 'The invocation reported no evaluation.' },
-    ];
+    return unchangedRow.length > 0
+      ? unchangedRow
+      : [{ file: name, messageType, result: 'NONE', annotation: 'The invocation reported no evaluation.' }];
   }
-  return evaluations.map((evaluation) => ({
+  const rows: RunRow[] = evaluations.map((evaluation) => ({
     file: name,
     messageType,
     resourceType: evaluation.ComplianceResourceType,
@@ -154,6 +170,7 @@ const invoke = async (handler: Handler, file: string, aws: LocalAws): Promise<Ru
     orderingTimestamp: evaluation.OrderingTimestamp.toISOString(),
     testMode: evaluation.TestMode,
   }));
+  return [...rows, ...unchangedRow];
 };
 
 /**
