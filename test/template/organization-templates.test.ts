@@ -191,7 +191,8 @@ describe('templates/: every template', () => {
     // Assess
     expect(lint.stdout + lint.stderr).toBe('');
     expect(lint.status).toBe(0);
-  });
+    // cfn-lint is a Python process: seconds on a busy machine.
+  }, 60_000);
 });
 
 describe('templates/member-execution-role.yaml', () => {
@@ -247,6 +248,7 @@ describe('templates/member-execution-role.yaml', () => {
     // Assess
     expect(defaults).toEqual([
       'config:GetComplianceDetailsByConfigRule',
+      'config:GetComplianceDetailsByResource',
       'config:GetResourceConfigHistory',
       'config:PutEvaluations',
       'ec2:DescribeInstances',

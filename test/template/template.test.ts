@@ -32,6 +32,7 @@ const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 /** Every action the function's role may ever hold, whatever the parameters. */
 const ROLE_ACTIONS = [
   'config:GetComplianceDetailsByConfigRule',
+  'config:GetComplianceDetailsByResource',
   'config:GetResourceConfigHistory',
   'config:PutEvaluations',
   'ec2:DescribeInstances',
@@ -161,6 +162,10 @@ describe('template.yaml: the function', () => {
     expect(parameter.Default).toBe(ReportMode.Live);
     expect(variables.POWERTOOLS_SERVICE_NAME).toBeTypeOf('string');
     expect(parameterOf(variables.POWERTOOLS_LOG_LEVEL).Default).toBe('INFO');
+    expect(parameterOf(variables.RECORD_UNCHANGED)).toMatchObject({
+      Default: 'false',
+      AllowedValues: ['true', 'false'],
+    });
     // --enable-source-maps would add about 110 ms to every cold start (npm run bench); the maps ship anyway.
     expect(variables.NODE_OPTIONS).toBeUndefined();
   });
