@@ -177,22 +177,26 @@ describe('templates/: every template', () => {
     expect(arns.filter((arn) => !arn.startsWith('arn:${AWS::Partition}:'))).toEqual([]);
   });
 
-  it.skipIf(!cfnLintAvailable)('passes cfn-lint (with the SAM translator)', () => {
-    // Act
-    const lint = spawnSync(
-      'cfn-lint',
-      TEMPLATE_FILES.map((file) => `templates/${file}`),
-      {
-        cwd: PROJECT_DIR,
-        encoding: 'utf8',
-      },
-    );
+  // cfn-lint is a Python process: seconds on a busy machine.
+  it.skipIf(!cfnLintAvailable)(
+    'passes cfn-lint (with the SAM translator)',
+    () => {
+      // Act
+      const lint = spawnSync(
+        'cfn-lint',
+        TEMPLATE_FILES.map((file) => `templates/${file}`),
+        {
+          cwd: PROJECT_DIR,
+          encoding: 'utf8',
+        },
+      );
 
-    // Assess
-    expect(lint.stdout + lint.stderr).toBe('');
-    expect(lint.status).toBe(0);
-    // cfn-lint is a Python process: seconds on a busy machine.
-  }, 60_000);
+      // Assess
+      expect(lint.stdout + lint.stderr).toBe('');
+      expect(lint.status).toBe(0);
+    },
+    60_000,
+  );
 });
 
 describe('templates/member-execution-role.yaml', () => {
