@@ -3,7 +3,9 @@
 //   2. cold start: module initialisation of the change path, against a floor and an eager bundle, and the
 //      options within reach of SAM's esbuild builder; then what the sweep path pays to load EC2;
 //   3. AWS calls and peak memory of a sweep at N = 1,000 / 10,000 / 100,000, and a sweep under faults;
-//   4. decisions per second of the pure decision function.
+//   4. decisions per second of the pure decision function;
+//   5. cost: Config evaluations recorded a month and their price, recording everything against only changes
+//      (BENCH_COST_N, default 1000,10000,100000), and the change path's choice (BENCH_CHANGE_EVENTS, 1000).
 //
 // Knobs (environment): BENCH_COLD_RUNS (default 15), BENCH_NODE (the node binary of the cold-start
 // processes, e.g. a Node 24 to match the Lambda runtime), BENCH_SWEEP_N (default 1000,10000,100000),
@@ -61,3 +63,8 @@ runTs('bench/sweep-calls.ts');
 
 section('Decision function');
 runTs('bench/decisions.ts');
+
+section('Cost: what the rule records in Config (docs/cost.md)');
+runTs('bench/cost.ts');
+console.log('');
+runTs('bench/change-stream.ts');
