@@ -10,7 +10,8 @@ import { BUNDLE } from '../test/support/bundle.js';
 import { invokingOf, loadEvent } from '../test/support/events.js';
 import { lambdaContext } from '../test/support/lambda-context.js';
 import { median } from './cold-start.mjs';
-import { configEvaluationsPrice, LAMBDA_PRICE, money, number, table } from './prices.js';
+import { money, number, table } from './format.js';
+import { configEvaluationsPrice, LAMBDA_PRICE } from './prices.js';
 
 const EVENTS = Number(process.env.BENCH_CHANGE_EVENTS ?? 1_000);
 const OUTSIDE_SHARE = 0.9;

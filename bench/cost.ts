@@ -8,7 +8,8 @@ import { generatedInventory } from '../src/local-aws/inventory.js';
 import { type Invocation, invokeBundle, lambdaNodeOptions } from '../test/support/bundle.js';
 import { loadEvent } from '../test/support/events.js';
 import { RULE_NAME } from '../test/support/fleet.js';
-import { configEvaluationsPrice, DAYS_PER_MONTH, LAMBDA_PRICE, money, number, table } from './prices.js';
+import { money, number, table } from './format.js';
+import { configEvaluationsPrice, DAYS_PER_MONTH, LAMBDA_PRICE } from './prices.js';
 
 const SIZES = (process.env.BENCH_COST_N ?? '1000,10000,100000').split(',').map(Number);
 const SCHEDULED = loadEvent('scheduled');

@@ -1,5 +1,4 @@
-// List prices the cost benches use (US East, N. Virginia; see docs/cost.md for the sources), and the table
-// helpers they print with.
+// List prices the cost benches use (US East, N. Virginia; see docs/cost.md for the sources).
 
 /** AWS Config rule evaluations, per account and region, per month: tiered. */
 export const CONFIG_EVALUATION_TIERS = [
@@ -23,20 +22,4 @@ export const configEvaluationsPrice = (evaluations: number): number => {
     from = tier.upTo;
   }
   return price;
-};
-
-export const number = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 1 });
-export const money = (value: number) =>
-  `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: value < 1 ? 4 : 2 })}`;
-
-/** Rows as aligned text: the first column left-aligned, the others right-aligned. */
-export const table = (rows: string[][]): string[] => {
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
-  return rows.map((row) =>
-    row
-      .map((cell, column) =>
-        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
-      )
-      .join('  '),
-  );
 };

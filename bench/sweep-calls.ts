@@ -16,6 +16,7 @@ import { loadEvent } from '../test/support/events.js';
 import { appTierFleet, type Fleet, type MinimumCalls } from '../test/support/fleet.js';
 import { replayRetryQuota } from '../test/support/retry-quota.js';
 import { median } from './cold-start.mjs';
+import { table } from './format.js';
 
 const SIZES = (process.env.BENCH_SWEEP_N ?? '1000,10000,100000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_SWEEP_RUNS ?? 3);
@@ -25,16 +26,6 @@ const OPERATIONS = ['DescribeInstances', 'GetComplianceDetailsByConfigRule', 'Pu
 
 const number = (value: number) => value.toLocaleString('en-US');
 const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
-const table = (rows: string[][]) => {
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
-  return rows.map((row) =>
-    row
-      .map((cell, column) =>
-        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
-      )
-      .join('  '),
-  );
-};
 
 interface Sweep {
   readonly invocation: Invocation;
