@@ -71,7 +71,7 @@ const cleanupFailed = (ruleName: string, progress: Progress, error: unknown) =>
   new CleanupError(
     `Clean-up of stale results of rule "${ruleName}" did not complete: reading the rule's previous results failed (${(error as Error).message}). ` +
       `The live evaluations were delivered: ${progress.evaluated} instance(s) evaluated, ${progress.evaluated - progress.unchanged} recorded ` +
-      `(every one whose previous result was not read), ${progress.unchanged} unchanged; ${progress.stale} stale result(s) among the ` +
+      `(all whose previous result was not read), ${progress.unchanged} unchanged; ${progress.stale} stale result(s) among the ` +
       `${progress.previous} read were marked NOT_APPLICABLE. Stale results not read stay on the dashboard until a sweep completes.`,
     { cause: error },
   );
