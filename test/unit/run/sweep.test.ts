@@ -248,6 +248,32 @@ describe('sweep', () => {
     });
   });
 
+  it('names the undelivered resources when delivery fails after the read did, keeping the clean-up failure as the cause', async () => {
+    // Prepare
+    const client = new ConfigServiceClient({});
+    client.send = (() => Promise.reject(new Error('Access denied'))) as typeof client.send;
+    const previousResults: PreviousResults = {
+      // biome-ignore lint/correctness/useYield: a reading that fails at once
+      async *pages() {
+        throw new Error('Rate exceeded');
+      },
+    };
+
+    // Act
+    const result = run({
+      inventory: inventoryOf([[instance('i-1', true)]]),
+      previousResults,
+      reporter: createReporter({ client, resultToken: 't', mode: ReportMode.Live }),
+    });
+
+    // Assess
+    await expect(result).rejects.toMatchObject({
+      name: 'EvaluationDeliveryError',
+      undelivered: ['AWS::EC2::Instance i-1'],
+      cause: { name: 'CleanupError' },
+    });
+  });
+
   describe('the time it keeps in hand', () => {
     it('completes a sweep that fits under a 30 s function timeout', async () => {
       // Prepare: 30 s at the start, each page takes 2 s
@@ -321,6 +347,31 @@ describe('sweep', () => {
 
       // Assess: 840 pages fit before 60 s remain, and the sweep went on until then
       await expect(result).rejects.toThrow(/840 instance\(s\) evaluated from 840 page\(s\)/);
+    });
+
+    it('stops while marking stale results when they take the time, having delivered what it marked', async () => {
+      // Prepare: 250 stale results; the clock jumps once the walk is over
+      const clock = manualDeadline(30_000);
+      const stale = Array.from({ length: 250 }, (_, n) => held(`i-gone-${n}`));
+      const pages = (async function* () {
+        yield [instance('i-1', true)];
+        clock.pass(23_000);
+      })();
+      const reporter = dryRunReporter();
+
+      // Act
+      const result = run({
+        inventory: { appTierInstances: () => pages },
+        previousResults: previousOf([stale]),
+        reporter,
+        deadline: clock.deadline,
+      });
+
+      // Assess
+      await expect(result).rejects.toThrow(
+        /^Sweep stopped before the Lambda timeout while cleaning up stale results/,
+      );
+      expect((await reporter.flush()).wouldSend).toHaveLength(101);
     });
 
     it('stops while reading the previous results when they take the time', async () => {
