@@ -23,6 +23,8 @@ export interface InvocationSummary {
   readonly compliant: number;
   readonly nonCompliant: number;
   readonly notApplicable: number;
+  /** Decisions Config already held unchanged: not recorded again. */
+  readonly unchanged: number;
   readonly report: { readonly mode: string; readonly delivered: number; readonly calls: number };
   readonly sweep?: { readonly pages: number; readonly stale: number };
 }
