@@ -12,6 +12,12 @@ export type ProfileWithoutArnCase = keyof typeof PROFILE_WITHOUT_ARN_EVENTS;
 
 const fixturesDir = new URL('../fixtures/peer-events/', import.meta.url);
 
+/** The real event whose rule parameters use the managed rule's name, IamInstanceProfileArnList. */
+export const loadManagedRuleParameterEvent = (): Record<string, unknown> =>
+  JSON.parse(
+    readFileSync(new URL('sns-instance-managed-rule-param-name.json', fixturesDir), 'utf8'),
+  ) as Record<string, unknown>;
+
 /** A fresh copy of one of those events. */
 export const loadPeerEvent = (name: ProfileWithoutArnCase): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(PROFILE_WITHOUT_ARN_EVENTS[name], fixturesDir), 'utf8')) as Record<

@@ -16,6 +16,7 @@ import {
   type Statement,
   stringsIn,
   type Template,
+  templateRuleHolds,
 } from '../support/cfn-template.js';
 
 const TEMPLATES_DIR = new URL('../../templates/', import.meta.url);
@@ -461,6 +462,29 @@ describe('templates/organization-rule.yaml', () => {
     expect(parseRuleParameters(ssmOnly).tagParameterName).toBe('/app-tier/tag');
   });
 
+  it("passes IamInstanceProfileArnList, the managed rule's name, to the parser; refuses it unequal to AllowedInstanceProfileArns", () => {
+    // Prepare
+    const [a, b] = [
+      'arn:aws:iam::123456789012:instance-profile/a',
+      'arn:aws:iam::123456789012:instance-profile/b',
+    ];
+
+    // Act
+    const input = joined(resolvedMetadata({ IamInstanceProfileArnList: a }).InputParameters);
+    const conflicting = templateRuleHolds(organizationRule, 'OneAllowedProfileList', {
+      IamInstanceProfileArnList: a,
+      AllowedInstanceProfileArns: b,
+    });
+    const alone = templateRuleHolds(organizationRule, 'OneAllowedProfileList', {
+      IamInstanceProfileArnList: a,
+    });
+
+    // Assess
+    expect(JSON.parse(input)).toMatchObject({ IamInstanceProfileArnList: a });
+    expect(parseRuleParameters(input).allowedInstanceProfileArns).toEqual(new Set([a]));
+    expect([conflicting, alone]).toEqual([false, true]);
+  });
+
   it('excludes accounts only when some are named', () => {
     // Act
     const none = resolveTemplate(organizationRule, {}).Resources[ruleId].Properties.ExcludedAccounts;
@@ -543,6 +567,18 @@ describe('templates/conformance-pack.yaml', () => {
       executionRoleName: 'member-exec',
     });
     expect(parseRuleParameters(JSON.stringify(input)).executionRoleName).toBe('member-exec');
+  });
+
+  it("passes IamInstanceProfileArnList, the managed rule's name, to the parser", () => {
+    // Prepare
+    const arn = 'arn:aws:iam::123456789012:instance-profile/a';
+
+    // Act
+    const input = resolved({ IamInstanceProfileArnList: arn })[ruleId].Properties.InputParameters;
+
+    // Assess
+    expect(input).toEqual({ appTierTagKey: 'tier', appTierTagValue: 'app', IamInstanceProfileArnList: arn });
+    expect(parseRuleParameters(JSON.stringify(input)).allowedInstanceProfileArns).toEqual(new Set([arn]));
   });
 
   it('states the policy in its description, within the 256 characters allowed', () => {

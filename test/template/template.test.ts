@@ -13,7 +13,11 @@ import {
   ignoredBuildProperties,
 } from '../../scripts/esbuild-options.mjs';
 import { ReportMode } from '../../src/config/reporter.js';
-import { RULE_PARAMETER_NAMES } from '../../src/rule/parameters.js';
+import {
+  parseRuleParameters,
+  RULE_PARAMETER_ALIASES,
+  RULE_PARAMETER_NAMES,
+} from '../../src/rule/parameters.js';
 import {
   actionsOf,
   inlineStatements,
@@ -25,6 +29,7 @@ import {
   type Statement,
   stringsIn,
   type Template,
+  templateRuleHolds,
 } from '../support/cfn-template.js';
 
 const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
@@ -229,7 +234,7 @@ describe('template.yaml: the Config rule', () => {
 
   it('sends only parameter names the parser knows', () => {
     // Prepare
-    const known: readonly string[] = RULE_PARAMETER_NAMES;
+    const known: readonly string[] = [...RULE_PARAMETER_NAMES, ...Object.keys(RULE_PARAMETER_ALIASES)];
 
     // Act
     const names = Object.keys(configRule.Properties.InputParameters);
@@ -263,6 +268,43 @@ describe('template.yaml: the Config rule', () => {
       tagParameterName: 'app-tier-tag',
       requireRoleInProfile: 'true',
     });
+  });
+
+  it("passes IamInstanceProfileArnList, the managed rule's name, under its own name to the parser", () => {
+    // Prepare
+    const arns = 'arn:aws:iam::123456789012:instance-profile/a,arn:aws:iam::123456789012:instance-profile/b';
+
+    // Act
+    const input = resolveTemplate(template, { IamInstanceProfileArnList: arns }).Resources.AppTierIamRoleRule
+      .Properties.InputParameters;
+
+    // Assess
+    expect(input).toEqual({ appTierTagKey: 'tier', appTierTagValue: 'app', IamInstanceProfileArnList: arns });
+    expect(parseRuleParameters(JSON.stringify(input)).allowedInstanceProfileArns).toEqual(
+      new Set(arns.split(',')),
+    );
+  });
+
+  it('refuses at deployment an IamInstanceProfileArnList that differs from AllowedInstanceProfileArns', () => {
+    // Prepare
+    const [a, b] = [
+      'arn:aws:iam::123456789012:instance-profile/a',
+      'arn:aws:iam::123456789012:instance-profile/b',
+    ];
+    const holds = (parameters: Record<string, string>) =>
+      templateRuleHolds(template, 'OneAllowedProfileList', parameters);
+
+    // Act
+    const verdicts = [
+      holds({}),
+      holds({ IamInstanceProfileArnList: a }),
+      holds({ AllowedInstanceProfileArns: a }),
+      holds({ IamInstanceProfileArnList: a, AllowedInstanceProfileArns: a }),
+      holds({ IamInstanceProfileArnList: a, AllowedInstanceProfileArns: b }),
+    ];
+
+    // Assess
+    expect(verdicts).toEqual([true, true, true, true, false]);
   });
 
   it('states the policy in its description, within the 256 characters Config allows', () => {
