@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { readCloudFormationTemplate } from '../../scripts/cfn-yaml.mjs';
 import { parseRuleParameters } from '../../src/rule/parameters.js';
 import {
-  actionsOf,
   inlineStatements,
   loadTemplate,
   objectsIn,
@@ -18,6 +17,13 @@ import {
   type Template,
   templateRuleHolds,
 } from '../support/cfn-template.js';
+import {
+  centralRoleGrants,
+  EVALUATE_OPTION_CASES,
+  evaluateGrants,
+  expectGrants,
+  remediationGrants,
+} from '../support/role-contract.js';
 
 const TEMPLATES_DIR = new URL('../../templates/', import.meta.url);
 const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
@@ -77,7 +83,7 @@ const only = (template: Template, type: string): [string, Template] => {
 const statementsOf = (template: Template, roleId: string, parameters: Record<string, string> = {}) =>
   inlineStatements(resolveTemplate(template, parameters).Resources[roleId]);
 
-const statementWith = (statements: Statement[], action: string): Statement | undefined =>
+const _statementWith = (statements: Statement[], action: string): Statement | undefined =>
   statements.find((statement) => [statement.Action].flat().includes(action));
 
 /** Fn::Join as CloudFormation evaluates it, once the template is resolved. */
@@ -178,7 +184,7 @@ describe('templates/: every template', () => {
     expect(arns.filter((arn) => !arn.startsWith('arn:${AWS::Partition}:'))).toEqual([]);
   });
 
-  it.skipIf(!cfnLintAvailable)('passes cfn-lint (with the SAM translator)', () => {
+  it.skipIf(!cfnLintAvailable)('passes cfn-lint (with the SAM translator)', { timeout: 60_000 }, () => {
     // Act
     const lint = spawnSync(
       'cfn-lint',
@@ -237,46 +243,20 @@ describe('templates/member-execution-role.yaml', () => {
     );
   });
 
-  it('holds exactly what the rule calls, the optional reads only when asked for', () => {
-    // Prepare
-    const everyOption = { TagParameterName: '/app-tier/tag', RequireRoleInProfile: 'true' };
+  it.each(EVALUATE_OPTION_CASES)(
+    'holds exactly what the rule calls, in every region of this account, with the options %o',
+    (options) => {
+      // Act
+      const statements = statementsOf(memberRole, roleId, {
+        ...(options.tagParameterName === undefined ? {} : { TagParameterName: options.tagParameterName }),
+        ...(options.requireRoleInProfile === true ? { RequireRoleInProfile: 'true' } : {}),
+      });
 
-    // Act
-    const defaults = actionsOf(statementsOf(memberRole, roleId));
-    const allOptions = actionsOf(statementsOf(memberRole, roleId, everyOption));
-
-    // Assess
-    expect(defaults).toEqual([
-      'config:GetComplianceDetailsByConfigRule',
-      'config:GetResourceConfigHistory',
-      'config:PutEvaluations',
-      'ec2:DescribeInstances',
-    ]);
-    expect(allOptions).toEqual([...defaults, 'iam:GetInstanceProfile', 'ssm:GetParameter'].sort());
-    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-  });
-
-  it('scopes the resource-level actions to this account', () => {
-    // Prepare
-    const statements = statementsOf(memberRole, roleId, {
-      TagParameterName: 'app-tier-tag',
-      RequireRoleInProfile: 'true',
-    });
-
-    // Act
-    const resourceOf = (action: string) => statementWith(statements, action)?.Resource;
-
-    // Assess
-    expect(resourceOf('ssm:GetParameter')).toBe(
-      'arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:parameter/app-tier-tag',
-    );
-    expect(resourceOf('iam:GetInstanceProfile')).toBe(
-      'arn:${AWS::Partition}:iam::${AWS::AccountId}:instance-profile/*',
-    );
-    expect(resourceOf('config:GetComplianceDetailsByConfigRule')).toBe(
-      'arn:${AWS::Partition}:config:*:${AWS::AccountId}:config-rule/*',
-    );
-  });
+      // Assess
+      expectGrants(statements, evaluateGrants('*', options));
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    },
+  );
 
   it('creates the remediation role only when a role to attach is named', () => {
     // Act
@@ -292,27 +272,13 @@ describe('templates/member-execution-role.yaml', () => {
   });
 
   it('lets Automation attach only the designated role, never remove or replace a profile', () => {
-    // Prepare
+    // Act
     const statements = statementsOf(memberRole, remediationId, {
       RemediationRoleToAttach: 'app-tier-instance',
     });
 
-    // Act
-    const actions = actionsOf(statements);
-    const passRole = statementWith(statements, 'iam:PassRole') as Statement & { Condition?: unknown };
-
     // Assess
-    expect(actions).toEqual([
-      'ec2:AssociateIamInstanceProfile',
-      'ec2:DescribeIamInstanceProfileAssociations',
-      'iam:AddRoleToInstanceProfile',
-      'iam:CreateInstanceProfile',
-      'iam:GetInstanceProfile',
-      'iam:ListInstanceProfilesForRole',
-      'iam:PassRole',
-    ]);
-    expect(passRole.Resource).toBe('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/app-tier-instance');
-    expect(passRole.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } });
+    expectGrants(statements, remediationGrants('*', 'app-tier-instance'));
   });
 
   it('lets only Systems Manager Automation of this account assume the remediation role', () => {
@@ -360,20 +326,24 @@ describe('templates/central-function.yaml', () => {
 
   it('may only log, send failed events, and assume the execution role in the organization', () => {
     // Prepare
-    const statements = statementsOf(central, roleId);
+    const targets = {
+      logGroupArn: { 'Fn::GetAtt': [ruleFunction.Properties.LoggingConfig.LogGroup.Ref, 'Arn'] },
+      queueArn: {
+        'Fn::GetAtt': [
+          ruleFunction.Properties.EventInvokeConfig.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0],
+          'Arn',
+        ],
+      },
+    };
 
     // Act
-    const assume = statementWith(statements, 'sts:AssumeRole') as Statement & { Condition?: unknown };
+    const statements = statementsOf(central, roleId);
 
     // Assess
-    expect(actionsOf(statements)).toEqual([
-      'logs:CreateLogStream',
-      'logs:PutLogEvents',
-      'sqs:SendMessage',
-      'sts:AssumeRole',
-    ]);
-    expect(assume.Resource).toBe('arn:${AWS::Partition}:iam::*:role/app-tier-iam-role-rule-execution');
-    expect(assume.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': { Ref: 'OrganizationId' } } });
+    expectGrants(
+      statements,
+      centralRoleGrants(targets, central.Parameters.ExecutionRoleName.Default, { Ref: 'OrganizationId' }),
+    );
     expect(role.Properties.RoleName).toEqual({ Ref: 'FunctionRoleName' });
   });
 

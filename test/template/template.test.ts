@@ -19,7 +19,6 @@ import {
   RULE_PARAMETER_NAMES,
 } from '../../src/rule/parameters.js';
 import {
-  actionsOf,
   inlineStatements,
   loadTemplate,
   objectsIn,
@@ -31,25 +30,9 @@ import {
   type Template,
   templateRuleHolds,
 } from '../support/cfn-template.js';
+import { EVALUATE_OPTION_CASES, expectGrants, singleAccountRoleGrants } from '../support/role-contract.js';
 
 const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Every action the function's role may ever hold, whatever the parameters. */
-const ROLE_ACTIONS = [
-  'config:GetComplianceDetailsByConfigRule',
-  'config:GetResourceConfigHistory',
-  'config:PutEvaluations',
-  'ec2:DescribeInstances',
-  'iam:GetInstanceProfile',
-  'logs:CreateLogStream',
-  'logs:PutLogEvents',
-  'sqs:SendMessage',
-  'ssm:GetParameter',
-];
-/** The actions held with the default parameters: no SSM parameter, no role check in the profile. */
-const DEFAULT_ROLE_ACTIONS = ROLE_ACTIONS.filter(
-  (action) => action !== 'ssm:GetParameter' && action !== 'iam:GetInstanceProfile',
-);
 
 const template = loadTemplate();
 const resources: Record<string, Template> = template.Resources;
@@ -365,61 +348,28 @@ describe('template.yaml: permissions', () => {
     expect(notActions).toEqual([]);
   });
 
-  it('runs the function with its own role, which holds exactly the expected actions', () => {
-    // Prepare
-    const everyOption = { TagParameterName: 'app-tier-tag', RequireRoleInProfile: 'true' };
-
-    // Act
-    const defaults = actionsOf(roleStatements());
-    const allOptions = actionsOf(roleStatements(everyOption));
-
+  it('runs the function with its own role, holding nothing but its own logs and queue beyond evaluating', () => {
     // Assess
     expect(ruleFunction.Properties.Role).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
     expect(ruleFunction.Properties.Policies).toBeUndefined();
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    expect(defaults).toEqual(DEFAULT_ROLE_ACTIONS);
-    expect(allOptions).toEqual(ROLE_ACTIONS);
-    expect(roleStatements().every((statement) => statement.Effect === 'Allow')).toBe(true);
   });
 
-  it('scopes ssm:GetParameter to the one parameter named, plain or hierarchical', () => {
+  it.each(EVALUATE_OPTION_CASES)('grants exactly the role contract, with the options %o', (options) => {
     // Prepare
-    const resourceFor = (name: string) =>
-      roleStatements({ TagParameterName: name }).find((statement) => statement.Action === 'ssm:GetParameter')
-        ?.Resource;
-
-    // Act
-    const hierarchical = resourceFor('/app-tier/tag');
-    const plain = resourceFor('app-tier-tag');
-
-    // Assess
-    expect(hierarchical).toBe(
-      'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/app-tier/tag',
-    );
-    expect(plain).toBe('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/app-tier-tag');
-  });
-
-  it('scopes the other resource-level actions to their resources', () => {
-    // Prepare
-    const statements = roleStatements({ RequireRoleInProfile: 'true' });
-    const resourceOf = (action: string) =>
-      statements.find((statement) => [statement.Action].flat().includes(action))?.Resource;
-
-    // Act
-    const scoped = {
-      sqs: resourceOf('sqs:SendMessage'),
-      logs: resourceOf('logs:PutLogEvents'),
-      iam: resourceOf('iam:GetInstanceProfile'),
-      config: resourceOf('config:GetComplianceDetailsByConfigRule'),
+    const targets = {
+      logGroupArn: { 'Fn::GetAtt': [ruleFunction.Properties.LoggingConfig.LogGroup.Ref, 'Arn'] },
+      queueArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
     };
 
-    // Assess
-    expect(scoped.sqs).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
-    expect(scoped.logs).toEqual({
-      'Fn::GetAtt': [ruleFunction.Properties.LoggingConfig.LogGroup.Ref, 'Arn'],
+    // Act
+    const statements = roleStatements({
+      ...(options.tagParameterName === undefined ? {} : { TagParameterName: options.tagParameterName }),
+      ...(options.requireRoleInProfile === true ? { RequireRoleInProfile: 'true' } : {}),
     });
-    expect(scoped.iam).toBe('arn:${AWS::Partition}:iam::${AWS::AccountId}:instance-profile/*');
-    expect(scoped.config).toBe('arn:${AWS::Partition}:config:${AWS::Region}:${AWS::AccountId}:config-rule/*');
+
+    // Assess
+    expectGrants(statements, singleAccountRoleGrants(targets, options));
   });
 
   it('writes every ARN partition-aware', () => {
