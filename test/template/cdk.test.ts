@@ -3,8 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { App, Stack } from 'aws-cdk-lib';
+import { type App, CfnParameter, type Stack } from 'aws-cdk-lib';
 import { MaximumExecutionFrequency } from 'aws-cdk-lib/aws-config';
+import { Code } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -534,6 +535,54 @@ describe('the synthesized templates', () => {
       }
     },
   );
+});
+
+describe('AppTierIamRoleRule: values known only at deployment', { timeout: SYNTH_TIMEOUT }, () => {
+  it('takes a tag from stack parameters: no check at synthesis, a description naming no tag', () => {
+    // Act
+    const { template } = synthesize((stack) => {
+      const key = new CfnParameter(stack, 'TagKey', { default: 'tier' }).valueAsString;
+      new AppTierIamRoleRule(stack, 'Rule', { tagKey: key, tagValues: ['app'] });
+    });
+    const [, rule] = onlyOf(template, 'AWS::Config::ConfigRule');
+
+    // Assess
+    expect(rule.Properties.InputParameters.appTierTagKey).toEqual({ Ref: 'TagKey' });
+    expect(rule.Properties.Description).toMatch(
+      /^App-tier EC2 instances \(tag defined in the rule parameters\)/,
+    );
+  });
+
+  it('grants the SSM parameter given by ARN as it is, and refuses a name known only at deployment', () => {
+    // Prepare
+    const arn = 'arn:aws:ssm:eu-west-1:123456789012:parameter/app-tier/tag';
+
+    // Act
+    const { template } = fiveLines({ tagParameterName: arn });
+    const unresolved = () =>
+      synthesize((stack) => {
+        const name = new CfnParameter(stack, 'TagParameter').valueAsString;
+        new AppTierIamRoleRule(stack, 'Rule', { tagParameterName: name });
+      });
+
+    // Assess
+    expect(
+      statementsOfRole(template, functionRoleId(template)).find(
+        (statement) => statement.Action === 'ssm:GetParameter',
+      )?.Resource,
+    ).toBe(arn);
+    expect(unresolved).toThrow('tagParameterName must be a literal name');
+  });
+
+  it('runs another build of the function when given one', () => {
+    // Act
+    const { template } = fiveLines({ code: Code.fromInline('export const handler = async () => {};') });
+
+    // Assess
+    expect(onlyOf(template, 'AWS::Lambda::Function')[1].Properties.Code).toEqual({
+      ZipFile: 'export const handler = async () => {};',
+    });
+  });
 });
 
 describe('the construct defaults', { timeout: SYNTH_TIMEOUT }, () => {
