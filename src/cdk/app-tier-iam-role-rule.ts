@@ -53,13 +53,7 @@ export class AppTierIamRoleRule extends Construct {
     const input = ruleInputParameters(props);
 
     const policy = new PolicyDocument({
-      statements: evaluateStatements(this, {
-        region: 'stack',
-        ...(props.tagParameterName === undefined ? {} : { tagParameterName: props.tagParameterName }),
-        ...(props.requireRoleInProfile === undefined
-          ? {}
-          : { requireRoleInProfile: props.requireRoleInProfile }),
-      }),
+      statements: evaluateStatements(this, 'stack', props),
     });
     this.role = new Role(this, 'Role', {
       description: 'Execution role of the app-tier IAM role Config rule function (least privilege).',

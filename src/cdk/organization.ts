@@ -147,13 +147,7 @@ export class AppTierIamRoleRuleMemberRole extends Construct {
       }),
       inlinePolicies: {
         'app-tier-iam-role-rule-evaluate': new PolicyDocument({
-          statements: evaluateStatements(this, {
-            region: 'any',
-            ...(props.tagParameterName === undefined ? {} : { tagParameterName: props.tagParameterName }),
-            ...(props.requireRoleInProfile === undefined
-              ? {}
-              : { requireRoleInProfile: props.requireRoleInProfile }),
-          }),
+          statements: evaluateStatements(this, 'any', props),
         }),
       },
     });

@@ -24,9 +24,8 @@ const parameterArn = (scope: IConstruct, region: ArnRegion, name: string): strin
   return arn(scope, region, 'ssm', `parameter/${name.replace(/^\//, '')}`);
 };
 
-/** What the rule needs to evaluate and report, in the account it runs in (template.yaml, member role). */
+/** The rule options that add a read to what the rule needs to evaluate and report. */
 export interface EvaluateOptions {
-  readonly region: ArnRegion;
   readonly tagParameterName?: string;
   readonly requireRoleInProfile?: boolean;
 }
@@ -35,7 +34,11 @@ export interface EvaluateOptions {
  * The statements that let the rule evaluate instances and report: the same as the role of template.yaml and
  * the member execution role, each optional read only when its option is on.
  */
-export const evaluateStatements = (scope: IConstruct, options: EvaluateOptions): PolicyStatement[] => [
+export const evaluateStatements = (
+  scope: IConstruct,
+  region: ArnRegion,
+  options: EvaluateOptions,
+): PolicyStatement[] => [
   // EC2 Describe* actions support no resource-level permissions.
   new PolicyStatement({
     sid: 'ListInstances',
@@ -55,7 +58,7 @@ export const evaluateStatements = (scope: IConstruct, options: EvaluateOptions):
     sid: 'ReadPreviousResults',
     effect: Effect.ALLOW,
     actions: ['config:GetComplianceDetailsByConfigRule'],
-    resources: [arn(scope, options.region, 'config', 'config-rule/*')],
+    resources: [arn(scope, region, 'config', 'config-rule/*')],
   }),
   ...(options.tagParameterName === undefined
     ? []
@@ -64,7 +67,7 @@ export const evaluateStatements = (scope: IConstruct, options: EvaluateOptions):
           sid: 'ReadTagParameter',
           effect: Effect.ALLOW,
           actions: ['ssm:GetParameter'],
-          resources: [parameterArn(scope, options.region, options.tagParameterName)],
+          resources: [parameterArn(scope, region, options.tagParameterName)],
         }),
       ]),
   ...(options.requireRoleInProfile === true
@@ -73,7 +76,7 @@ export const evaluateStatements = (scope: IConstruct, options: EvaluateOptions):
           sid: 'ReadInstanceProfiles',
           effect: Effect.ALLOW,
           actions: ['iam:GetInstanceProfile'],
-          resources: [arn(scope, options.region, 'iam', 'instance-profile/*')],
+          resources: [arn(scope, region, 'iam', 'instance-profile/*')],
         }),
       ]
     : []),
