@@ -69,11 +69,11 @@ const buildVariant = async (name, entryPoint, changes = {}, extraEntryPoints = [
  */
 
 /**
- * The cold-start variants, built. `dist/handler.mjs` must exist (`npm run build`).
+ * The cold-start variants, built. `dist/function/handler.mjs` must exist (`npm run build`).
  * @returns {Promise<Variant[]>}
  */
 export const buildColdStartVariants = async () => {
-  const changePath = join(PROJECT_DIR, 'dist', 'handler.mjs');
+  const changePath = join(PROJECT_DIR, 'dist', 'function', 'handler.mjs');
   statSync(changePath);
   const esm = { mainFields: ESM_FIRST };
   return [
@@ -85,7 +85,7 @@ export const buildColdStartVariants = async () => {
     {
       key: 'change',
       base: 'floor',
-      label: 'change path: dist/handler.mjs, as sam build makes it',
+      label: 'change path: dist/function/handler.mjs, as sam build makes it',
       bundle: changePath,
     },
     {

@@ -1,4 +1,4 @@
-// Bundles the Lambda function into dist/ with the esbuild options `sam build` derives from template.yaml,
+// Bundles the Lambda function into dist/function/ (the function package) with the esbuild options `sam build` derives from template.yaml,
 // then reports the size of every output file, and of the chunks of the handler's bundle: what its cold start
 // evaluates, and what each `await import()` evaluates later (see scripts/bundle-chunks.mjs).
 //
@@ -20,7 +20,7 @@ import {
 
 const templatePath = resolve(process.argv[2] ?? fileURLToPath(new URL('../template.yaml', import.meta.url)));
 const projectDir = dirname(templatePath);
-const outdir = join(projectDir, 'dist');
+const outdir = join(projectDir, 'dist', 'function');
 
 const template = readCloudFormationTemplate(templatePath);
 const { logicalId, properties, buildProperties } = findEsbuildFunction(template);

@@ -4,6 +4,7 @@ import {
   completeParameters,
   type ParsedRuleParameters,
   parseRuleParameters,
+  RULE_PARAMETER_ALIASES,
   type RuleParameterName,
   type RuleParameters,
 } from '../rule/parameters.js';
@@ -32,10 +33,17 @@ type Raw = Record<string, unknown>;
 
 const canonicalName = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
 
-/** Sets a parameter, dropping any spelling of it (camelCase or PascalCase) the rule already had. */
+/** Whether a rule's parameter key is a spelling of `name`: camelCase, PascalCase, or an alias of it. */
+const spells = (key: string, name: RuleParameterName): boolean =>
+  canonicalName(key) === name ||
+  Object.entries(RULE_PARAMETER_ALIASES).some(
+    ([alias, target]) => target === name && canonicalName(alias) === canonicalName(key),
+  );
+
+/** Sets a parameter, dropping any spelling of it the rule already had (IamInstanceProfileArnList too). */
 const override = (raw: Raw, name: RuleParameterName, value: string | undefined): void => {
   if (value === undefined) return;
-  for (const key of Object.keys(raw)) if (canonicalName(key) === name) delete raw[key];
+  for (const key of Object.keys(raw)) if (spells(key, name)) delete raw[key];
   raw[name] = value;
 };
 

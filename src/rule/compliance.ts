@@ -18,6 +18,8 @@ export const Reason = {
   /** Reported before, but no longer a live app-tier instance at a periodic sweep. */
   NoLongerLive: 'no-longer-live',
   NoProfile: 'no-instance-profile',
+  /** An instance profile association is recorded, but without the ARN that says which profile. */
+  ProfileWithoutArn: 'profile-without-arn',
   ProfileNotAllowed: 'profile-not-allowed',
   ProfileWithoutRole: 'profile-without-role',
   UsesRole: 'uses-iam-role',

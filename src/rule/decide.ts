@@ -15,6 +15,18 @@ const decideInScope = (
 ): Omit<Decision, 'annotation'> & { text: string } => {
   const who = `App-tier instance (${describeTag(parameters.tag)})`;
   const profile = view.instanceProfileArn;
+  // An association without an ARN is not "no profile", but it cannot be checked either: never COMPLIANT.
+  if (profile === undefined && view.profileWithoutArn !== undefined) {
+    const { id } = view.profileWithoutArn;
+    return {
+      compliance: ComplianceType.NonCompliant,
+      reason: Reason.ProfileWithoutArn,
+      text:
+        id === undefined
+          ? `${who} has an instance profile association with neither ARN nor id, so no profile can be verified; check it with ec2 describe-iam-instance-profile-associations`
+          : `${who} has an instance profile association without an ARN (profile id ${id}), so the profile cannot be verified; check it with ec2 describe-iam-instance-profile-associations`,
+    };
+  }
   if (profile === undefined) {
     return {
       compliance: ComplianceType.NonCompliant,

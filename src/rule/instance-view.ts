@@ -17,6 +17,11 @@ export interface InstanceView {
   readonly tags: ReadonlyMap<string, string>;
   /** ARN of the attached instance profile; absent when none is attached. */
   readonly instanceProfileArn?: string;
+  /**
+   * Present when the instance records an instance profile association that carries no ARN (`arn` null or
+   * empty, or only an `id`): something is associated, but no one can tell which profile, nor its role.
+   */
+  readonly profileWithoutArn?: { readonly id?: string };
   /** When Config captured the item (change events); the evaluation's OrderingTimestamp. */
   readonly capturedAt?: Date;
   /**
@@ -61,6 +66,17 @@ const tagsOf = (mapTags: unknown, listTags: unknown): Map<string, string> => {
   return tags;
 };
 
+/** The association recorded without an ARN, if that is what the item holds (see InstanceView). */
+const profileWithoutArn = (
+  associated: boolean,
+  arn: string | undefined,
+  id: unknown,
+): Pick<InstanceView, 'profileWithoutArn'> => {
+  if (!associated || arn !== undefined) return {};
+  const profileId = text(id);
+  return { profileWithoutArn: profileId === undefined ? {} : { id: profileId } };
+};
+
 /**
  * The configuration of a history item is a JSON string; an unreadable one counts as no configuration,
  * which the decision reports as NOT_APPLICABLE rather than guessing.
@@ -86,6 +102,7 @@ export const viewFromConfigurationItem = (item: unknown): InstanceView => {
   const configuration = configurationOf(ci.configuration);
   const profile = isObject(configuration?.iamInstanceProfile) ? configuration.iamInstanceProfile : undefined;
   const state = isObject(configuration?.state) ? text(configuration.state.name) : undefined;
+  const arn = text(profile?.arn);
   return {
     resourceType: text(ci.resourceType) ?? '',
     resourceId: text(ci.resourceId) ?? '',
@@ -93,7 +110,8 @@ export const viewFromConfigurationItem = (item: unknown): InstanceView => {
     hasConfiguration: configuration !== undefined,
     state,
     tags: tagsOf(ci.tags, configuration?.tags),
-    instanceProfileArn: text(profile?.arn),
+    instanceProfileArn: arn,
+    ...profileWithoutArn(profile !== undefined, arn, profile?.id),
     capturedAt: asDate(ci.configurationItemCaptureTime),
   };
 };
@@ -104,12 +122,15 @@ export const viewFromEc2Instance = (instance: Instance): InstanceView => {
   for (const tag of instance.Tags ?? []) {
     if (tag.Key !== undefined) tags.set(tag.Key, tag.Value ?? '');
   }
+  const profile = instance.IamInstanceProfile;
+  const arn = text(profile?.Arn);
   return {
     resourceType: 'AWS::EC2::Instance',
     resourceId: instance.InstanceId ?? '',
     hasConfiguration: true,
     state: instance.State?.Name,
     tags,
-    instanceProfileArn: text(instance.IamInstanceProfile?.Arn),
+    instanceProfileArn: arn,
+    ...profileWithoutArn(profile != null, arn, profile?.Id),
   };
 };

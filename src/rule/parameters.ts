@@ -38,6 +38,16 @@ export const RULE_PARAMETER_NAMES = [
 ] as const;
 export type RuleParameterName = (typeof RULE_PARAMETER_NAMES)[number];
 
+/**
+ * Other names a parameter is accepted under. The managed rule EC2_INSTANCE_PROFILE_ATTACHED calls the list of
+ * allowed profiles IamInstanceProfileArnList, so a rule switches to this function with its parameters as
+ * they are. Where both names are given, they must agree.
+ */
+export const RULE_PARAMETER_ALIASES = {
+  IamInstanceProfileArnList: 'allowedInstanceProfileArns',
+} as const satisfies Record<string, RuleParameterName>;
+type RuleParameterAlias = keyof typeof RULE_PARAMETER_ALIASES;
+
 const MAX_TAG_KEY = 128;
 const MAX_TAG_VALUE = 256;
 const INSTANCE_PROFILE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:instance-profile\/[\w+=,.@/-]{1,512}$/;
@@ -47,7 +57,19 @@ const SSM_PARAMETER_NAME = /^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter)?[\
 const isName = (name: string): name is RuleParameterName =>
   (RULE_PARAMETER_NAMES as readonly string[]).includes(name);
 
+/** The alias a parameter name (in either case form) stands for, if it is one. */
+const aliasOf = (name: string): RuleParameterAlias | undefined =>
+  (Object.keys(RULE_PARAMETER_ALIASES) as RuleParameterAlias[]).find(
+    (alias) => alias.charAt(0).toLowerCase() + alias.slice(1) === name,
+  );
+
 const splitList = (value: string): string[] => value.split(',').map((item) => item.trim());
+
+/** Whether two comma-separated lists hold the same items, whatever their order, spacing or repeats. */
+const sameItems = (left: string, right: string): boolean => {
+  const [a, b] = [new Set(splitList(left)), new Set(splitList(right))];
+  return a.size === b.size && [...a].every((item) => b.has(item));
+};
 
 /** Checks a tag key and its values; shared by the rule parameters and the SSM parameter. */
 const checkTag = (
@@ -109,8 +131,16 @@ export const parseRuleParameters = (raw: string | undefined): ParsedRuleParamete
   const problems: string[] = [];
   const given = new Map<RuleParameterName, string>();
   const invalid = new Set<RuleParameterName>();
+  const aliased = new Map<RuleParameterAlias, string>();
   for (const [rawName, rawValue] of Object.entries(input)) {
     const name = rawName.charAt(0).toLowerCase() + rawName.slice(1);
+    const alias = aliasOf(name);
+    if (alias !== undefined) {
+      if (aliased.has(alias)) problems.push(`${alias} is given twice`);
+      const value = textOf(alias, rawValue, problems);
+      if (value !== undefined && value !== '') aliased.set(alias, value);
+      continue;
+    }
     if (!isName(name)) {
       problems.push(`unknown parameter "${rawName}" (known: ${RULE_PARAMETER_NAMES.join(', ')})`);
       continue;
@@ -123,6 +153,19 @@ export const parseRuleParameters = (raw: string | undefined): ParsedRuleParamete
     if (value === undefined) invalid.add(name);
     // An empty optional value is how templates say "not set".
     if (value !== undefined && value !== '') given.set(name, value);
+  }
+
+  // The alias stands in for its parameter; both given, they must say the same.
+  const namedBy = new Map<RuleParameterName, string>();
+  for (const [alias, value] of aliased) {
+    const name = RULE_PARAMETER_ALIASES[alias];
+    const own = given.get(name);
+    if (own === undefined) {
+      given.set(name, value);
+      namedBy.set(name, alias);
+    } else if (!sameItems(own, value)) {
+      problems.push(`${name} and ${alias} (its other name) are both given and differ: give one of them`);
+    }
   }
 
   const tagParameterName = given.get('tagParameterName');
@@ -149,7 +192,7 @@ export const parseRuleParameters = (raw: string | undefined): ParsedRuleParamete
   for (const arn of arns ?? []) {
     if (!INSTANCE_PROFILE_ARN.test(arn)) {
       problems.push(
-        `allowedInstanceProfileArns: "${arn}" is not an instance profile ARN (arn:aws:iam::<account>:instance-profile/<name>)`,
+        `${namedBy.get('allowedInstanceProfileArns') ?? 'allowedInstanceProfileArns'}: "${arn}" is not an instance profile ARN (arn:aws:iam::<account>:instance-profile/<name>)`,
       );
     }
   }

@@ -33,6 +33,8 @@ export const instanceView: fc.Arbitrary<InstanceView> = fc.record(
     state: fc.constantFrom(...STATES),
     tags: fc.array(fc.tuple(tagKey, tagValue), { maxLength: 6 }).map((entries) => new Map(entries)),
     instanceProfileArn: fc.constantFrom(...PROFILES),
+    // The decision reads it only when instanceProfileArn is absent, as the view builders make it.
+    profileWithoutArn: fc.record({ id: fc.string({ minLength: 1, maxLength: 300 }) }, { requiredKeys: [] }),
     capturedAt: fc.date({ noInvalidDate: true }),
     profileHoldsRole: fc.boolean(),
   },

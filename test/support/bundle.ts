@@ -4,7 +4,7 @@ import { readCloudFormationTemplate } from '../../scripts/cfn-yaml.mjs';
 import { findEsbuildFunction } from '../../scripts/esbuild-options.mjs';
 
 /** The Lambda bundle `npm run build` writes, as `sam build` would. */
-export const BUNDLE = fileURLToPath(new URL('../../dist/handler.mjs', import.meta.url));
+export const BUNDLE = fileURLToPath(new URL('../../dist/function/handler.mjs', import.meta.url));
 const RUNNER = fileURLToPath(new URL('./bundle-runner.mjs', import.meta.url));
 
 /** What an invocation's error says, as the Lambda runtime would report it. */
@@ -49,7 +49,7 @@ export interface InvokeOptions {
   readonly timeoutMs?: number;
   /** Node options of the process, e.g. a heap limit. */
   readonly execArgv?: readonly string[];
-  /** Another bundle than dist/handler.mjs. */
+  /** Another bundle than dist/function/handler.mjs. */
   readonly bundle?: string;
 }
 

@@ -177,3 +177,22 @@ export const inlineStatements = (role: Template): Statement[] =>
 /** The actions of a list of statements, sorted and without duplicates. */
 export const actionsOf = (statements: readonly Statement[]): string[] =>
   [...new Set(statements.flatMap((statement) => [statement.Action].flat()))].sort();
+
+/** Whether every assertion of a template rule (the `Rules` section) holds for these parameter values. */
+export const templateRuleHolds = (
+  template: Template,
+  rule: string,
+  overrides: Record<string, string> = {},
+): boolean => {
+  const assertions: Template[] = template.Rules?.[rule]?.Assertions ?? [];
+  if (assertions.length === 0) throw new Error(`Rule ${rule} has no assertions`);
+  const { Holds } = resolveTemplate(
+    {
+      Parameters: template.Parameters,
+      Conditions: template.Conditions,
+      Holds: assertions.map((assertion) => assertion.Assert),
+    },
+    overrides,
+  );
+  return (Holds as unknown[]).every((value) => value === true);
+};

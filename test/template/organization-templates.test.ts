@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { readCloudFormationTemplate } from '../../scripts/cfn-yaml.mjs';
 import { parseRuleParameters } from '../../src/rule/parameters.js';
 import {
-  actionsOf,
   inlineStatements,
   loadTemplate,
   objectsIn,
@@ -16,7 +15,15 @@ import {
   type Statement,
   stringsIn,
   type Template,
+  templateRuleHolds,
 } from '../support/cfn-template.js';
+import {
+  centralRoleGrants,
+  EVALUATE_OPTION_CASES,
+  evaluateGrants,
+  expectGrants,
+  remediationGrants,
+} from '../support/role-contract.js';
 
 const TEMPLATES_DIR = new URL('../../templates/', import.meta.url);
 const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
@@ -76,7 +83,7 @@ const only = (template: Template, type: string): [string, Template] => {
 const statementsOf = (template: Template, roleId: string, parameters: Record<string, string> = {}) =>
   inlineStatements(resolveTemplate(template, parameters).Resources[roleId]);
 
-const statementWith = (statements: Statement[], action: string): Statement | undefined =>
+const _statementWith = (statements: Statement[], action: string): Statement | undefined =>
   statements.find((statement) => [statement.Action].flat().includes(action));
 
 /** Fn::Join as CloudFormation evaluates it, once the template is resolved. */
@@ -177,26 +184,21 @@ describe('templates/: every template', () => {
     expect(arns.filter((arn) => !arn.startsWith('arn:${AWS::Partition}:'))).toEqual([]);
   });
 
-  // cfn-lint is a Python process: seconds on a busy machine.
-  it.skipIf(!cfnLintAvailable)(
-    'passes cfn-lint (with the SAM translator)',
-    () => {
-      // Act
-      const lint = spawnSync(
-        'cfn-lint',
-        TEMPLATE_FILES.map((file) => `templates/${file}`),
-        {
-          cwd: PROJECT_DIR,
-          encoding: 'utf8',
-        },
-      );
+  it.skipIf(!cfnLintAvailable)('passes cfn-lint (with the SAM translator)', { timeout: 60_000 }, () => {
+    // Act
+    const lint = spawnSync(
+      'cfn-lint',
+      TEMPLATE_FILES.map((file) => `templates/${file}`),
+      {
+        cwd: PROJECT_DIR,
+        encoding: 'utf8',
+      },
+    );
 
-      // Assess
-      expect(lint.stdout + lint.stderr).toBe('');
-      expect(lint.status).toBe(0);
-    },
-    60_000,
-  );
+    // Assess
+    expect(lint.stdout + lint.stderr).toBe('');
+    expect(lint.status).toBe(0);
+  });
 });
 
 describe('templates/member-execution-role.yaml', () => {
@@ -241,47 +243,20 @@ describe('templates/member-execution-role.yaml', () => {
     );
   });
 
-  it('holds exactly what the rule calls, the optional reads only when asked for', () => {
-    // Prepare
-    const everyOption = { TagParameterName: '/app-tier/tag', RequireRoleInProfile: 'true' };
+  it.each(EVALUATE_OPTION_CASES)(
+    'holds exactly what the rule calls, in every region of this account, with the options %o',
+    (options) => {
+      // Act
+      const statements = statementsOf(memberRole, roleId, {
+        ...(options.tagParameterName === undefined ? {} : { TagParameterName: options.tagParameterName }),
+        ...(options.requireRoleInProfile === true ? { RequireRoleInProfile: 'true' } : {}),
+      });
 
-    // Act
-    const defaults = actionsOf(statementsOf(memberRole, roleId));
-    const allOptions = actionsOf(statementsOf(memberRole, roleId, everyOption));
-
-    // Assess
-    expect(defaults).toEqual([
-      'config:GetComplianceDetailsByConfigRule',
-      'config:GetComplianceDetailsByResource',
-      'config:GetResourceConfigHistory',
-      'config:PutEvaluations',
-      'ec2:DescribeInstances',
-    ]);
-    expect(allOptions).toEqual([...defaults, 'iam:GetInstanceProfile', 'ssm:GetParameter'].sort());
-    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-  });
-
-  it('scopes the resource-level actions to this account', () => {
-    // Prepare
-    const statements = statementsOf(memberRole, roleId, {
-      TagParameterName: 'app-tier-tag',
-      RequireRoleInProfile: 'true',
-    });
-
-    // Act
-    const resourceOf = (action: string) => statementWith(statements, action)?.Resource;
-
-    // Assess
-    expect(resourceOf('ssm:GetParameter')).toBe(
-      'arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:parameter/app-tier-tag',
-    );
-    expect(resourceOf('iam:GetInstanceProfile')).toBe(
-      'arn:${AWS::Partition}:iam::${AWS::AccountId}:instance-profile/*',
-    );
-    expect(resourceOf('config:GetComplianceDetailsByConfigRule')).toBe(
-      'arn:${AWS::Partition}:config:*:${AWS::AccountId}:config-rule/*',
-    );
-  });
+      // Assess
+      expectGrants(statements, evaluateGrants('*', options));
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    },
+  );
 
   it('creates the remediation role only when a role to attach is named', () => {
     // Act
@@ -297,27 +272,13 @@ describe('templates/member-execution-role.yaml', () => {
   });
 
   it('lets Automation attach only the designated role, never remove or replace a profile', () => {
-    // Prepare
+    // Act
     const statements = statementsOf(memberRole, remediationId, {
       RemediationRoleToAttach: 'app-tier-instance',
     });
 
-    // Act
-    const actions = actionsOf(statements);
-    const passRole = statementWith(statements, 'iam:PassRole') as Statement & { Condition?: unknown };
-
     // Assess
-    expect(actions).toEqual([
-      'ec2:AssociateIamInstanceProfile',
-      'ec2:DescribeIamInstanceProfileAssociations',
-      'iam:AddRoleToInstanceProfile',
-      'iam:CreateInstanceProfile',
-      'iam:GetInstanceProfile',
-      'iam:ListInstanceProfilesForRole',
-      'iam:PassRole',
-    ]);
-    expect(passRole.Resource).toBe('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/app-tier-instance');
-    expect(passRole.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } });
+    expectGrants(statements, remediationGrants('*', 'app-tier-instance'));
   });
 
   it('lets only Systems Manager Automation of this account assume the remediation role', () => {
@@ -365,20 +326,24 @@ describe('templates/central-function.yaml', () => {
 
   it('may only log, send failed events, and assume the execution role in the organization', () => {
     // Prepare
-    const statements = statementsOf(central, roleId);
+    const targets = {
+      logGroupArn: { 'Fn::GetAtt': [ruleFunction.Properties.LoggingConfig.LogGroup.Ref, 'Arn'] },
+      queueArn: {
+        'Fn::GetAtt': [
+          ruleFunction.Properties.EventInvokeConfig.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0],
+          'Arn',
+        ],
+      },
+    };
 
     // Act
-    const assume = statementWith(statements, 'sts:AssumeRole') as Statement & { Condition?: unknown };
+    const statements = statementsOf(central, roleId);
 
     // Assess
-    expect(actionsOf(statements)).toEqual([
-      'logs:CreateLogStream',
-      'logs:PutLogEvents',
-      'sqs:SendMessage',
-      'sts:AssumeRole',
-    ]);
-    expect(assume.Resource).toBe('arn:${AWS::Partition}:iam::*:role/app-tier-iam-role-rule-execution');
-    expect(assume.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': { Ref: 'OrganizationId' } } });
+    expectGrants(
+      statements,
+      centralRoleGrants(targets, central.Parameters.ExecutionRoleName.Default, { Ref: 'OrganizationId' }),
+    );
     expect(role.Properties.RoleName).toEqual({ Ref: 'FunctionRoleName' });
   });
 
@@ -467,6 +432,29 @@ describe('templates/organization-rule.yaml', () => {
     expect(parseRuleParameters(ssmOnly).tagParameterName).toBe('/app-tier/tag');
   });
 
+  it("passes IamInstanceProfileArnList, the managed rule's name, to the parser; refuses it unequal to AllowedInstanceProfileArns", () => {
+    // Prepare
+    const [a, b] = [
+      'arn:aws:iam::123456789012:instance-profile/a',
+      'arn:aws:iam::123456789012:instance-profile/b',
+    ];
+
+    // Act
+    const input = joined(resolvedMetadata({ IamInstanceProfileArnList: a }).InputParameters);
+    const conflicting = templateRuleHolds(organizationRule, 'OneAllowedProfileList', {
+      IamInstanceProfileArnList: a,
+      AllowedInstanceProfileArns: b,
+    });
+    const alone = templateRuleHolds(organizationRule, 'OneAllowedProfileList', {
+      IamInstanceProfileArnList: a,
+    });
+
+    // Assess
+    expect(JSON.parse(input)).toMatchObject({ IamInstanceProfileArnList: a });
+    expect(parseRuleParameters(input).allowedInstanceProfileArns).toEqual(new Set([a]));
+    expect([conflicting, alone]).toEqual([false, true]);
+  });
+
   it('excludes accounts only when some are named', () => {
     // Act
     const none = resolveTemplate(organizationRule, {}).Resources[ruleId].Properties.ExcludedAccounts;
@@ -549,6 +537,18 @@ describe('templates/conformance-pack.yaml', () => {
       executionRoleName: 'member-exec',
     });
     expect(parseRuleParameters(JSON.stringify(input)).executionRoleName).toBe('member-exec');
+  });
+
+  it("passes IamInstanceProfileArnList, the managed rule's name, to the parser", () => {
+    // Prepare
+    const arn = 'arn:aws:iam::123456789012:instance-profile/a';
+
+    // Act
+    const input = resolved({ IamInstanceProfileArnList: arn })[ruleId].Properties.InputParameters;
+
+    // Assess
+    expect(input).toEqual({ appTierTagKey: 'tier', appTierTagValue: 'app', IamInstanceProfileArnList: arn });
+    expect(parseRuleParameters(JSON.stringify(input)).allowedInstanceProfileArns).toEqual(new Set([arn]));
   });
 
   it('states the policy in its description, within the 256 characters allowed', () => {

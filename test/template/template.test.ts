@@ -13,9 +13,12 @@ import {
   ignoredBuildProperties,
 } from '../../scripts/esbuild-options.mjs';
 import { ReportMode } from '../../src/config/reporter.js';
-import { RULE_PARAMETER_NAMES } from '../../src/rule/parameters.js';
 import {
-  actionsOf,
+  parseRuleParameters,
+  RULE_PARAMETER_ALIASES,
+  RULE_PARAMETER_NAMES,
+} from '../../src/rule/parameters.js';
+import {
   inlineStatements,
   loadTemplate,
   objectsIn,
@@ -25,27 +28,11 @@ import {
   type Statement,
   stringsIn,
   type Template,
+  templateRuleHolds,
 } from '../support/cfn-template.js';
+import { EVALUATE_OPTION_CASES, expectGrants, singleAccountRoleGrants } from '../support/role-contract.js';
 
 const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Every action the function's role may ever hold, whatever the parameters. */
-const ROLE_ACTIONS = [
-  'config:GetComplianceDetailsByConfigRule',
-  'config:GetComplianceDetailsByResource',
-  'config:GetResourceConfigHistory',
-  'config:PutEvaluations',
-  'ec2:DescribeInstances',
-  'iam:GetInstanceProfile',
-  'logs:CreateLogStream',
-  'logs:PutLogEvents',
-  'sqs:SendMessage',
-  'ssm:GetParameter',
-];
-/** The actions held with the default parameters: no SSM parameter, no role check in the profile. */
-const DEFAULT_ROLE_ACTIONS = ROLE_ACTIONS.filter(
-  (action) => action !== 'ssm:GetParameter' && action !== 'iam:GetInstanceProfile',
-);
 
 const template = loadTemplate();
 const resources: Record<string, Template> = template.Resources;
@@ -162,10 +149,6 @@ describe('template.yaml: the function', () => {
     expect(parameter.Default).toBe(ReportMode.Live);
     expect(variables.POWERTOOLS_SERVICE_NAME).toBeTypeOf('string');
     expect(parameterOf(variables.POWERTOOLS_LOG_LEVEL).Default).toBe('INFO');
-    expect(parameterOf(variables.RECORD_UNCHANGED)).toMatchObject({
-      Default: 'false',
-      AllowedValues: ['true', 'false'],
-    });
     // --enable-source-maps would add about 110 ms to every cold start (npm run bench); the maps ship anyway.
     expect(variables.NODE_OPTIONS).toBeUndefined();
   });
@@ -234,7 +217,7 @@ describe('template.yaml: the Config rule', () => {
 
   it('sends only parameter names the parser knows', () => {
     // Prepare
-    const known: readonly string[] = RULE_PARAMETER_NAMES;
+    const known: readonly string[] = [...RULE_PARAMETER_NAMES, ...Object.keys(RULE_PARAMETER_ALIASES)];
 
     // Act
     const names = Object.keys(configRule.Properties.InputParameters);
@@ -268,6 +251,43 @@ describe('template.yaml: the Config rule', () => {
       tagParameterName: 'app-tier-tag',
       requireRoleInProfile: 'true',
     });
+  });
+
+  it("passes IamInstanceProfileArnList, the managed rule's name, under its own name to the parser", () => {
+    // Prepare
+    const arns = 'arn:aws:iam::123456789012:instance-profile/a,arn:aws:iam::123456789012:instance-profile/b';
+
+    // Act
+    const input = resolveTemplate(template, { IamInstanceProfileArnList: arns }).Resources.AppTierIamRoleRule
+      .Properties.InputParameters;
+
+    // Assess
+    expect(input).toEqual({ appTierTagKey: 'tier', appTierTagValue: 'app', IamInstanceProfileArnList: arns });
+    expect(parseRuleParameters(JSON.stringify(input)).allowedInstanceProfileArns).toEqual(
+      new Set(arns.split(',')),
+    );
+  });
+
+  it('refuses at deployment an IamInstanceProfileArnList that differs from AllowedInstanceProfileArns', () => {
+    // Prepare
+    const [a, b] = [
+      'arn:aws:iam::123456789012:instance-profile/a',
+      'arn:aws:iam::123456789012:instance-profile/b',
+    ];
+    const holds = (parameters: Record<string, string>) =>
+      templateRuleHolds(template, 'OneAllowedProfileList', parameters);
+
+    // Act
+    const verdicts = [
+      holds({}),
+      holds({ IamInstanceProfileArnList: a }),
+      holds({ AllowedInstanceProfileArns: a }),
+      holds({ IamInstanceProfileArnList: a, AllowedInstanceProfileArns: a }),
+      holds({ IamInstanceProfileArnList: a, AllowedInstanceProfileArns: b }),
+    ];
+
+    // Assess
+    expect(verdicts).toEqual([true, true, true, true, false]);
   });
 
   it('states the policy in its description, within the 256 characters Config allows', () => {
@@ -328,61 +348,28 @@ describe('template.yaml: permissions', () => {
     expect(notActions).toEqual([]);
   });
 
-  it('runs the function with its own role, which holds exactly the expected actions', () => {
-    // Prepare
-    const everyOption = { TagParameterName: 'app-tier-tag', RequireRoleInProfile: 'true' };
-
-    // Act
-    const defaults = actionsOf(roleStatements());
-    const allOptions = actionsOf(roleStatements(everyOption));
-
+  it('runs the function with its own role, holding nothing but its own logs and queue beyond evaluating', () => {
     // Assess
     expect(ruleFunction.Properties.Role).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
     expect(ruleFunction.Properties.Policies).toBeUndefined();
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    expect(defaults).toEqual(DEFAULT_ROLE_ACTIONS);
-    expect(allOptions).toEqual(ROLE_ACTIONS);
-    expect(roleStatements().every((statement) => statement.Effect === 'Allow')).toBe(true);
   });
 
-  it('scopes ssm:GetParameter to the one parameter named, plain or hierarchical', () => {
+  it.each(EVALUATE_OPTION_CASES)('grants exactly the role contract, with the options %o', (options) => {
     // Prepare
-    const resourceFor = (name: string) =>
-      roleStatements({ TagParameterName: name }).find((statement) => statement.Action === 'ssm:GetParameter')
-        ?.Resource;
-
-    // Act
-    const hierarchical = resourceFor('/app-tier/tag');
-    const plain = resourceFor('app-tier-tag');
-
-    // Assess
-    expect(hierarchical).toBe(
-      'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/app-tier/tag',
-    );
-    expect(plain).toBe('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/app-tier-tag');
-  });
-
-  it('scopes the other resource-level actions to their resources', () => {
-    // Prepare
-    const statements = roleStatements({ RequireRoleInProfile: 'true' });
-    const resourceOf = (action: string) =>
-      statements.find((statement) => [statement.Action].flat().includes(action))?.Resource;
-
-    // Act
-    const scoped = {
-      sqs: resourceOf('sqs:SendMessage'),
-      logs: resourceOf('logs:PutLogEvents'),
-      iam: resourceOf('iam:GetInstanceProfile'),
-      config: resourceOf('config:GetComplianceDetailsByConfigRule'),
+    const targets = {
+      logGroupArn: { 'Fn::GetAtt': [ruleFunction.Properties.LoggingConfig.LogGroup.Ref, 'Arn'] },
+      queueArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
     };
 
-    // Assess
-    expect(scoped.sqs).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
-    expect(scoped.logs).toEqual({
-      'Fn::GetAtt': [ruleFunction.Properties.LoggingConfig.LogGroup.Ref, 'Arn'],
+    // Act
+    const statements = roleStatements({
+      ...(options.tagParameterName === undefined ? {} : { TagParameterName: options.tagParameterName }),
+      ...(options.requireRoleInProfile === true ? { RequireRoleInProfile: 'true' } : {}),
     });
-    expect(scoped.iam).toBe('arn:${AWS::Partition}:iam::${AWS::AccountId}:instance-profile/*');
-    expect(scoped.config).toBe('arn:${AWS::Partition}:config:${AWS::Region}:${AWS::AccountId}:config-rule/*');
+
+    // Assess
+    expectGrants(statements, singleAccountRoleGrants(targets, options));
   });
 
   it('writes every ARN partition-aware', () => {

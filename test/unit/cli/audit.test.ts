@@ -372,6 +372,65 @@ describe('audit --rule-name', () => {
     expect(document.results[0].reason).toBe('profile-not-allowed');
   });
 
+  it('reads a rule of the managed EC2_INSTANCE_PROFILE_ATTACHED, its IamInstanceProfileArnList as the allowed list', async () => {
+    // Prepare
+    config
+      .on(DescribeConfigRulesCommand)
+      .resolves(deployedRule(JSON.stringify({ IamInstanceProfileArnList: profileArn('app') })));
+    instancesPerRegion({
+      'eu-west-1': () => page(appInstance('i-1', 'app'), appInstance('i-2', 'other'), appInstance('i-3')),
+    });
+    const run = captureIo();
+
+    // Act
+    const code = await main(
+      ['audit', '--rule-name', 'managed', ...TAG, '--region', 'eu-west-1', '-o', 'json', '-q'],
+      run.io,
+    );
+
+    // Assess
+    const document = JSON.parse(run.stdout());
+    expect(code).toBe(1);
+    expect(document.parameters.allowedInstanceProfileArns).toEqual([profileArn('app')]);
+    expect(document.results.map((result: { reason: string }) => result.reason)).toEqual([
+      'uses-iam-role',
+      'profile-not-allowed',
+      'no-instance-profile',
+    ]);
+  });
+
+  it('lets --allowed-instance-profile-arns win over the IamInstanceProfileArnList of the rule', async () => {
+    // Prepare
+    config
+      .on(DescribeConfigRulesCommand)
+      .resolves(deployedRule(JSON.stringify({ iamInstanceProfileArnList: profileArn('app') })));
+    instancesPerRegion({ 'eu-west-1': () => page(appInstance('i-2', 'other')) });
+    const run = captureIo();
+
+    // Act
+    const code = await main(
+      [
+        'audit',
+        '--rule-name',
+        'managed',
+        ...TAG,
+        '--allowed-instance-profile-arns',
+        profileArn('other'),
+        '--region',
+        'eu-west-1',
+        '-o',
+        'json',
+        '-q',
+      ],
+      run.io,
+    );
+
+    // Assess
+    const document = JSON.parse(run.stdout());
+    expect(code).toBe(0);
+    expect(document.parameters.allowedInstanceProfileArns).toEqual([profileArn('other')]);
+  });
+
   it('lets the tag flags win over the rule, whatever spelling the rule used', async () => {
     // Prepare
     config

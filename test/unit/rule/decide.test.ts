@@ -9,6 +9,7 @@ import type { RuleParameters } from '../../../src/rule/parameters.js';
 import { instanceView, ruleParameters } from '../../support/arbitraries.js';
 import { invokingOf, type SampleEvent } from '../../support/events.js';
 import { APP_PROFILE, appInstance } from '../../support/instances.js';
+import { type ProfileWithoutArnCase, peerItem } from '../../support/peer-events.js';
 
 const PARAMETERS: RuleParameters = { tag: { key: 'tier', values: ['app'] }, requireRoleInProfile: false };
 
@@ -36,6 +37,60 @@ describe('decide: the sample events', () => {
     expect(decision.annotation).toBe(
       'App-tier instance (tier=app) has no IAM instance profile; attach one with ec2 associate-iam-instance-profile',
     );
+  });
+});
+
+describe('decide: a real profile association without an ARN', () => {
+  it.each([
+    [
+      'arn null, id null',
+      'App-tier instance (tier=app) has an instance profile association with neither ARN nor id, so no profile can be verified; check it with ec2 describe-iam-instance-profile-associations',
+    ],
+    [
+      'id only',
+      'App-tier instance (tier=app) has an instance profile association without an ARN (profile id AIPAJ5EXAMPLE), so the profile cannot be verified; check it with ec2 describe-iam-instance-profile-associations',
+    ],
+    [
+      'arn empty, id set',
+      'App-tier instance (tier=app) has an instance profile association without an ARN (profile id AIPAJ5EXAMPLE), so the profile cannot be verified; check it with ec2 describe-iam-instance-profile-associations',
+    ],
+  ] as [ProfileWithoutArnCase, string][])('%s: NON_COMPLIANT, saying what was found', (name, annotation) => {
+    // Prepare
+    const view = viewFromConfigurationItem(peerItem(name));
+
+    // Act
+    const decision = decide(view, PARAMETERS, { eventLeftScope: false });
+
+    // Assess
+    expect(decision).toEqual({
+      compliance: ComplianceType.NonCompliant,
+      reason: Reason.ProfileWithoutArn,
+      annotation,
+    });
+  });
+
+  it('is NON_COMPLIANT whatever the options, since the profile cannot be checked', () => {
+    // Prepare
+    const view = viewFromConfigurationItem(peerItem('id only'));
+    const lenient: RuleParameters = { ...PARAMETERS, tag: { key: 'tier', values: '*' } };
+
+    // Act
+    const decisions = [
+      decide(view, lenient, { eventLeftScope: false }),
+      decide(view, { ...lenient, requireRoleInProfile: true }, { eventLeftScope: false }),
+      decide(
+        view,
+        { ...lenient, allowedInstanceProfileArns: new Set([APP_PROFILE]) },
+        { eventLeftScope: false },
+      ),
+    ];
+
+    // Assess
+    expect(decisions.map((decision) => decision.reason)).toEqual([
+      Reason.ProfileWithoutArn,
+      Reason.ProfileWithoutArn,
+      Reason.ProfileWithoutArn,
+    ]);
   });
 });
 
@@ -178,7 +233,7 @@ describe('decide: properties', () => {
     );
   });
 
-  it('never reports COMPLIANT for an instance without an instance profile', () => {
+  it('never reports COMPLIANT for an instance without an instance profile ARN', () => {
     fc.assert(
       fc.property(instanceView, ruleParameters, fc.boolean(), (view, parameters, eventLeftScope) => {
         const withoutProfile = { ...view, instanceProfileArn: undefined };

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { viewFromConfigurationItem, viewFromEc2Instance } from '../../../src/rule/instance-view.js';
 import { historyItem, invokingOf } from '../../support/events.js';
+import {
+  PROFILE_WITHOUT_ARN_EVENTS,
+  type ProfileWithoutArnCase,
+  peerItem,
+} from '../../support/peer-events.js';
 
 const itemOf = (name: 'compliant' | 'no-profile' | 'deleted') =>
   invokingOf(name).configurationItem as Record<string, unknown>;
@@ -26,6 +31,31 @@ describe('viewFromConfigurationItem', () => {
   it('reads iamInstanceProfile: null as no profile', () => {
     expect(viewFromConfigurationItem(itemOf('no-profile')).instanceProfileArn).toBeUndefined();
   });
+
+  it('records no association for iamInstanceProfile null, absent, or with an ARN', () => {
+    // Act
+    const views = [itemOf('no-profile'), itemOf('compliant'), historyItem()].map(viewFromConfigurationItem);
+
+    // Assess
+    expect(views.map((view) => view.profileWithoutArn)).toEqual([undefined, undefined, undefined]);
+  });
+
+  it.each([
+    ['arn null, id null', {}],
+    ['id only', { id: 'AIPAJ5EXAMPLE' }],
+    ['arn empty, id set', { id: 'AIPAJ5EXAMPLE' }],
+  ] as [ProfileWithoutArnCase, object][])(
+    'reads a real item whose profile association has no ARN (%s) as such, not as no profile',
+    (name, expected) => {
+      // Act
+      const view = viewFromConfigurationItem(peerItem(name));
+
+      // Assess
+      expect(PROFILE_WITHOUT_ARN_EVENTS[name]).toMatch(/\.json$/);
+      expect(view.instanceProfileArn).toBeUndefined();
+      expect(view.profileWithoutArn).toEqual(expected);
+    },
+  );
 
   it('reads a deleted item (configuration null) as having no configuration', () => {
     // Act
@@ -118,6 +148,16 @@ describe('viewFromEc2Instance', () => {
       ]),
       instanceProfileArn: 'arn:aws:iam::123456789012:instance-profile/app',
     });
+  });
+
+  it('reads a profile association without an ARN as such', () => {
+    // Act
+    const idOnly = viewFromEc2Instance({ InstanceId: 'i-3', IamInstanceProfile: { Id: 'AIPA' } });
+    const empty = viewFromEc2Instance({ InstanceId: 'i-4', IamInstanceProfile: { Arn: '' } });
+
+    // Assess
+    expect(idOnly).toMatchObject({ instanceProfileArn: undefined, profileWithoutArn: { id: 'AIPA' } });
+    expect(empty).toMatchObject({ instanceProfileArn: undefined, profileWithoutArn: {} });
   });
 
   it('reads an instance without profile or tags', () => {

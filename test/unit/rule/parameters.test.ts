@@ -175,6 +175,76 @@ describe('parseRuleParameters', () => {
   });
 });
 
+describe('parseRuleParameters: IamInstanceProfileArnList, the managed rule EC2_INSTANCE_PROFILE_ATTACHED name', () => {
+  const TAG = { appTierTagKey: 'tier', appTierTagValue: 'app' };
+  const A = 'arn:aws:iam::123456789012:instance-profile/a';
+  const B = 'arn:aws:iam::123456789012:instance-profile/b';
+  const parse = (parameters: Record<string, string>) =>
+    parseRuleParameters(JSON.stringify({ ...TAG, ...parameters }));
+
+  it.each(['IamInstanceProfileArnList', 'iamInstanceProfileArnList'])(
+    'reads %s as allowedInstanceProfileArns',
+    (name) => {
+      // Act
+      const parsed = parse({ [name]: `${A}, ${B}` });
+
+      // Assess
+      expect(parsed.allowedInstanceProfileArns).toEqual(new Set([A, B]));
+    },
+  );
+
+  it('accepts both names when they list the same profiles, in any order', () => {
+    // Act
+    const parsed = parse({
+      allowedInstanceProfileArns: `${A},${B}`,
+      IamInstanceProfileArnList: ` ${B} , ${A}`,
+    });
+
+    // Assess
+    expect(parsed.allowedInstanceProfileArns).toEqual(new Set([A, B]));
+  });
+
+  it('refuses both names when they differ, with one clear problem', () => {
+    // Act
+    const problems = problemsOf(() => parse({ allowedInstanceProfileArns: A, IamInstanceProfileArnList: B }));
+
+    // Assess
+    expect(problems).toEqual([
+      'allowedInstanceProfileArns and IamInstanceProfileArnList (its other name) are both given and differ: give one of them',
+    ]);
+  });
+
+  it('treats an empty value as not set, like any optional parameter', () => {
+    // Act
+    const onlyEmpty = parse({ IamInstanceProfileArnList: '' });
+    const emptyAndSet = parse({ IamInstanceProfileArnList: ' ', allowedInstanceProfileArns: A });
+
+    // Assess
+    expect(onlyEmpty.allowedInstanceProfileArns).toBeUndefined();
+    expect(emptyAndSet.allowedInstanceProfileArns).toEqual(new Set([A]));
+  });
+
+  it('names the alias in the problems of its value', () => {
+    // Act
+    const problems = problemsOf(() =>
+      parse({ IamInstanceProfileArnList: 'arn:aws:iam::123456789012:role/r' }),
+    );
+
+    // Assess
+    expect(problems).toEqual([
+      'IamInstanceProfileArnList: "arn:aws:iam::123456789012:role/r" is not an instance profile ARN (arn:aws:iam::<account>:instance-profile/<name>)',
+    ]);
+  });
+
+  it('refuses the alias given twice, in both case forms', () => {
+    // Act
+    const problems = problemsOf(() => parse({ IamInstanceProfileArnList: A, iamInstanceProfileArnList: A }));
+
+    // Assess
+    expect(problems).toEqual(['IamInstanceProfileArnList is given twice']);
+  });
+});
+
 describe('completeParameters', () => {
   const fromSsmOnly = parseRuleParameters('{"tagParameterName":"/rules/app-tier"}');
 

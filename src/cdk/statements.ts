@@ -1,0 +1,137 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
+
+/** Where an ARN of the rule's own account may be used: this stack's region, or any (IAM is global). */
+export type ArnRegion = 'stack' | 'any';
+
+const arn = (scope: IConstruct, region: ArnRegion, service: string, resource: string): string =>
+  Stack.of(scope).formatArn({
+    service,
+    resource,
+    ...(service === 'iam' ? { region: '' } : region === 'any' ? { region: '*' } : {}),
+  });
+
+/** The ARN of the SSM parameter that supplies the tag: a name (plain or hierarchical) or an ARN. */
+const parameterArn = (scope: IConstruct, region: ArnRegion, name: string): string => {
+  if (Token.isUnresolved(name)) {
+    throw new Error(
+      'tagParameterName must be a literal name: its ARN (plain or hierarchical) is written at synthesis',
+    );
+  }
+  if (name.startsWith('arn:')) return name;
+  // A hierarchical name (/a/b) has no extra slash in its ARN (parameter/a/b); a plain name (ab) does.
+  return arn(scope, region, 'ssm', `parameter/${name.replace(/^\//, '')}`);
+};
+
+/** The rule options that add a read to what the rule needs to evaluate and report. */
+export interface EvaluateOptions {
+  readonly tagParameterName?: string;
+  readonly requireRoleInProfile?: boolean;
+}
+
+/**
+ * The statements that let the rule evaluate instances and report: the same as the role of template.yaml and
+ * the member execution role, each optional read only when its option is on.
+ */
+export const evaluateStatements = (
+  scope: IConstruct,
+  region: ArnRegion,
+  options: EvaluateOptions,
+): PolicyStatement[] => [
+  // EC2 Describe* actions support no resource-level permissions.
+  new PolicyStatement({
+    sid: 'ListInstances',
+    effect: Effect.ALLOW,
+    actions: ['ec2:DescribeInstances'],
+    resources: ['*'],
+  }),
+  // PutEvaluations, GetResourceConfigHistory and GetComplianceDetailsByResource support no resource-level
+  // permissions.
+  new PolicyStatement({
+    sid: 'ReportAndReadConfig',
+    effect: Effect.ALLOW,
+    actions: [
+      'config:PutEvaluations',
+      'config:GetResourceConfigHistory',
+      'config:GetComplianceDetailsByResource',
+    ],
+    resources: ['*'],
+  }),
+  // Rule ARNs carry the rule id, unknown before creation; scoped to this account's rules.
+  new PolicyStatement({
+    sid: 'ReadPreviousResults',
+    effect: Effect.ALLOW,
+    actions: ['config:GetComplianceDetailsByConfigRule'],
+    resources: [arn(scope, region, 'config', 'config-rule/*')],
+  }),
+  ...(options.tagParameterName === undefined
+    ? []
+    : [
+        new PolicyStatement({
+          sid: 'ReadTagParameter',
+          effect: Effect.ALLOW,
+          actions: ['ssm:GetParameter'],
+          resources: [parameterArn(scope, region, options.tagParameterName)],
+        }),
+      ]),
+  ...(options.requireRoleInProfile === true
+    ? [
+        new PolicyStatement({
+          sid: 'ReadInstanceProfiles',
+          effect: Effect.ALLOW,
+          actions: ['iam:GetInstanceProfile'],
+          resources: [arn(scope, region, 'iam', 'instance-profile/*')],
+        }),
+      ]
+    : []),
+];
+
+/**
+ * The statements of the Systems Manager Automation role that runs AWS-AttachIAMToInstance with ForceReplace
+ * false: it may attach the one designated role, never remove or replace a profile.
+ */
+export const attachProfileStatements = (
+  scope: IConstruct,
+  region: ArnRegion,
+  roleToAttach: string,
+): PolicyStatement[] => {
+  const designatedRole = arn(scope, region, 'iam', `role/${roleToAttach}`);
+  return [
+    // The runbook's first step; Describe* actions support no resource-level permissions.
+    new PolicyStatement({
+      sid: 'ReadProfileAssociations',
+      actions: ['ec2:DescribeIamInstanceProfileAssociations'],
+      resources: ['*'],
+    }),
+    // No ec2:DisassociateIamInstanceProfile: with ForceReplace false the runbook never removes a profile.
+    new PolicyStatement({
+      sid: 'AttachProfile',
+      actions: ['ec2:AssociateIamInstanceProfile'],
+      resources: [arn(scope, region, 'ec2', 'instance/*')],
+    }),
+    new PolicyStatement({
+      sid: 'FindRoleProfiles',
+      actions: ['iam:ListInstanceProfilesForRole'],
+      resources: [designatedRole],
+    }),
+    // The runbook may create a profile for the role, named as it chooses; PassRole limits what goes in.
+    new PolicyStatement({
+      sid: 'CreateProfileForRole',
+      actions: ['iam:CreateInstanceProfile', 'iam:AddRoleToInstanceProfile', 'iam:GetInstanceProfile'],
+      resources: [arn(scope, region, 'iam', 'instance-profile/*')],
+    }),
+    new PolicyStatement({
+      sid: 'PassOnlyTheDesignatedRole',
+      actions: ['iam:PassRole'],
+      resources: [designatedRole],
+      conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+    }),
+  ];
+};
+
+/** The trust policy condition that binds a service principal to this account's own resources. */
+export const automationTrustConditions = (scope: IConstruct, region: ArnRegion) => ({
+  StringEquals: { 'aws:SourceAccount': Stack.of(scope).account },
+  ArnLike: { 'aws:SourceArn': arn(scope, region, 'ssm', 'automation-execution/*') },
+});

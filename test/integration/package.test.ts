@@ -1,0 +1,273 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const PROJECT_DIR = fileURLToPath(new URL('../..', import.meta.url));
+const MANIFEST = JSON.parse(readFileSync(join(PROJECT_DIR, 'package.json'), 'utf8'));
+const TARBALL = `${MANIFEST.name}-${MANIFEST.version}.tgz`;
+/** Packing builds everything (prepack), installing reads npm's cache first: minutes on a busy machine. */
+const SLOW = 600_000;
+const cfnLintAvailable = spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/** The README's five lines of a CDK app, as written there (after the cdk-five-lines marker). */
+const readmeFiveLines = (): string => {
+  const readme = readFileSync(join(PROJECT_DIR, 'README.md'), 'utf8');
+  const block = /<!-- cdk-five-lines[^>]*-->\s*```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (block === undefined) throw new Error('README.md has no cdk-five-lines block');
+  return block;
+};
+
+const run = (command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}) => {
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_update_notifier: 'false', ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) {
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`,
+    );
+  }
+  return result.stdout;
+};
+
+/**
+ * A copy of the working tree (the files git would commit) with the project's node_modules linked in: `npm
+ * pack` builds there, so the other suites' dist/ is never rebuilt under their feet.
+ */
+const copyOfProject = (into: string): string => {
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
+    cwd: PROJECT_DIR,
+    encoding: 'utf8',
+  })
+    .split('\0')
+    .filter((file) => file !== '' && existsSync(join(PROJECT_DIR, file)));
+  for (const file of files) {
+    mkdirSync(dirname(join(into, file)), { recursive: true });
+    cpSync(join(PROJECT_DIR, file), join(into, file));
+  }
+  symlinkSync(join(PROJECT_DIR, 'node_modules'), join(into, 'node_modules'), 'dir');
+  return into;
+};
+
+describe('the package: npm pack, then npm install into an empty folder', () => {
+  let work: string;
+  let consumer: string;
+  let tarball: string;
+  let installed: string;
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'rule-package-'));
+    const source = copyOfProject(join(work, 'source'));
+    run('npm', ['pack', '--pack-destination', work, '--silent'], source);
+    tarball = join(work, TARBALL);
+    consumer = join(work, 'consumer');
+    mkdirSync(consumer);
+    writeFileSync(
+      join(consumer, 'package.json'),
+      '{ "name": "consumer", "private": true, "type": "module" }\n',
+    );
+    // The peer dependencies (aws-cdk-lib, constructs) are optional: not installed, nothing re-downloaded.
+    run('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund'], consumer);
+    installed = join(consumer, 'node_modules', MANIFEST.name);
+  }, SLOW);
+
+  afterAll(() => {
+    if (work !== undefined) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('holds the command line, the function files, the constructs and their types, and nothing else', () => {
+    // Act
+    const files = run('tar', ['-tzf', tarball], work)
+      .trim()
+      .split('\n')
+      .map((file) => file.replace(/^package\//, ''))
+      .sort();
+
+    // Assess
+    expect(files.filter((file) => !file.startsWith('dist/types/'))).toEqual([
+      'LICENSE',
+      'README.md',
+      'dist/cdk/index.cjs',
+      'dist/cdk/index.mjs',
+      'dist/cli.mjs',
+      'dist/function/extensions.mjs',
+      'dist/function/extensions.mjs.map',
+      'dist/function/handler.mjs',
+      'dist/function/handler.mjs.map',
+      'package.json',
+    ]);
+    expect(files).toEqual(
+      expect.arrayContaining(['dist/types/cdk/index.d.ts', 'dist/types/cdk/index.d.cts']),
+    );
+    expect(files.filter((file) => /(^|\/)(src|test|events|bench|scripts|local-aws)\//.test(file))).toEqual(
+      [],
+    );
+    // 3.0 MB today; a bound, so that a stray folder in `files` shows.
+    expect(statSync(tarball).size).toBeLessThan(5 * 1024 * 1024);
+  });
+
+  it('is publishable: a license file for its license, a repository, exports with types, engines', () => {
+    // Act
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+
+    // Assess
+    expect(manifest.private).toBeUndefined();
+    expect(manifest.license).toBe('MIT-0');
+    expect(readFileSync(join(installed, 'LICENSE'), 'utf8')).toMatch(/^MIT No Attribution/);
+    expect(manifest.repository.url).toMatch(/^git\+https:\/\//);
+    expect(manifest.engines.node).toBe('>=20');
+    expect(manifest.exports['./cdk'].import.types).toBe('./dist/types/cdk/index.d.ts');
+    expect(manifest.exports['./cdk'].require.types).toBe('./dist/types/cdk/index.d.cts');
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['aws-cdk-lib', 'constructs']);
+  });
+
+  it('gives a working npx app-tier-iam-role-rule audit --help', () => {
+    // Act
+    const help = run('npx', ['--no-install', 'app-tier-iam-role-rule', 'audit', '--help'], consumer);
+
+    // Assess
+    expect(help).toMatch(/^Usage: app-tier-iam-role-rule <command> \[options\]/);
+    expect(help).toContain('--tag-key KEY');
+  });
+
+  it('holds the function files, a handler Node.js loads', () => {
+    // Act
+    const exported = run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '--eval',
+        `const m = await import('${MANIFEST.name}/function/handler.mjs'); console.log(Object.keys(m).join(), typeof m.handler);`,
+      ],
+      consumer,
+      { AWS_REGION: 'us-east-1', NODE_NO_WARNINGS: '1' },
+    );
+
+    // Assess
+    expect(exported.trim()).toBe('handler function');
+    expect(readdirSync(join(installed, 'dist', 'function')).sort()).toEqual([
+      'extensions.mjs',
+      'extensions.mjs.map',
+      'handler.mjs',
+      'handler.mjs.map',
+    ]);
+  });
+
+  describe('the CDK constructs, with the aws-cdk-lib and constructs of this project', () => {
+    beforeAll(() => {
+      for (const peer of ['aws-cdk-lib', 'constructs']) {
+        symlinkSync(join(PROJECT_DIR, 'node_modules', peer), join(consumer, 'node_modules', peer), 'dir');
+      }
+    });
+
+    it('synthesize the README five lines: the function from the installed files, a template cfn-lint passes', () => {
+      // Prepare
+      writeFileSync(join(consumer, 'app.mjs'), readmeFiveLines());
+      const outdir = join(consumer, 'cdk.out');
+
+      // Act: as `cdk synth` runs an app (CDK_OUTDIR makes the app synthesize on exit).
+      run(process.execPath, ['app.mjs'], consumer, { CDK_OUTDIR: outdir });
+      const templateFile = join(outdir, 'AppTierIamRoleRule.template.json');
+      const template = JSON.parse(readFileSync(templateFile, 'utf8'));
+      const resources = Object.values<{ Type: string; Properties: Record<string, unknown> }>(
+        template.Resources,
+      );
+      const assets = JSON.parse(readFileSync(join(outdir, 'AppTierIamRoleRule.assets.json'), 'utf8'));
+      const [asset] = Object.values<{ source: { path: string } }>(assets.files).filter((file) =>
+        file.source.path.startsWith('asset.'),
+      );
+
+      // Assess
+      expect(resources.map((resource) => resource.Type)).toEqual(
+        expect.arrayContaining(['AWS::Lambda::Function', 'AWS::Config::ConfigRule', 'AWS::SQS::Queue']),
+      );
+      expect(
+        resources.find((resource) => resource.Type === 'AWS::Lambda::Function')?.Properties,
+      ).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'handler.handler',
+      });
+      expect(readFileSync(join(outdir, asset?.source.path ?? '', 'handler.mjs'))).toEqual(
+        readFileSync(join(installed, 'dist', 'function', 'handler.mjs')),
+      );
+      if (cfnLintAvailable) run('cfn-lint', [templateFile], consumer);
+    });
+
+    it('load in a CommonJS app too', () => {
+      // Act
+      const output = run(
+        process.execPath,
+        [
+          '--eval',
+          `const { App, Stack } = require('aws-cdk-lib');
+           const { AppTierIamRoleRule, FUNCTION_DIR } = require('${MANIFEST.name}/cdk');
+           const stack = new Stack(new App(), 'S');
+           new AppTierIamRoleRule(stack, 'Rule');
+           console.log(FUNCTION_DIR);`,
+        ],
+        consumer,
+      );
+
+      // Assess
+      expect(output.trim()).toBe(`${join(installed, 'dist', 'function')}/`);
+    });
+
+    it('type-check in ES module and CommonJS apps (NodeNext), types from the package exports', () => {
+      // Prepare
+      const app = `import { App, Stack } from 'aws-cdk-lib';
+import { AppTierIamRoleRule, type AppTierIamRoleRuleProps } from '${MANIFEST.name}/cdk';
+const props: AppTierIamRoleRuleProps = { tagKey: 'tier', tagValues: ['app'], requireRoleInProfile: true };
+new AppTierIamRoleRule(new Stack(new App(), 'S'), 'Rule', props);
+`;
+      writeFileSync(join(consumer, 'app.mts'), app);
+      writeFileSync(join(consumer, 'app.cts'), app);
+      // A wrong prop must fail, or the check proves nothing.
+      writeFileSync(
+        join(consumer, 'wrong.mts'),
+        `${app}new AppTierIamRoleRule(new Stack(new App(), 'W'), 'R', { tagKey: 7 });\n`,
+      );
+      const tsc = join(PROJECT_DIR, 'node_modules', 'typescript', 'bin', 'tsc');
+      const options = [
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+      ];
+
+      // Act
+      const good = spawnSync(process.execPath, [tsc, ...options, 'app.mts', 'app.cts'], {
+        cwd: consumer,
+        encoding: 'utf8',
+      });
+      const wrong = spawnSync(process.execPath, [tsc, ...options, 'wrong.mts'], {
+        cwd: consumer,
+        encoding: 'utf8',
+      });
+
+      // Assess
+      expect(good.stdout + good.stderr).toBe('');
+      expect(good.status).toBe(0);
+      expect(wrong.stdout).toMatch(/wrong\.mts.*error TS2322/);
+    });
+  });
+});
