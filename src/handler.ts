@@ -2,14 +2,14 @@ import type { Context } from 'aws-lambda';
 import { accessSettings } from './aws/access.js';
 import { parseConfigEvent } from './config/event.js';
 import { ReportMode } from './config/reporter.js';
-import { RuleError } from './errors.js';
+import { InvalidSettingError } from './errors.js';
 import { logger } from './logger.js';
 import { type RunSummary, runRule } from './run/run-rule.js';
 
 const reportMode = (value: string = ReportMode.Live): ReportMode => {
   const modes: readonly string[] = Object.values(ReportMode);
   if (!modes.includes(value))
-    throw new RuleError(`REPORT_MODE must be one of ${modes.join(', ')}, got "${value}"`);
+    throw new InvalidSettingError(`REPORT_MODE must be one of ${modes.join(', ')}, got "${value}"`);
   return value as ReportMode;
 };
 

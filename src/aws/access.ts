@@ -1,5 +1,5 @@
 import type { ConfigRuleEvent } from '../config/event.js';
-import { RuleError } from '../errors.js';
+import { ForeignAccountError, InvalidEventError, InvalidSettingError } from '../errors.js';
 import { logger } from '../logger.js';
 import { callerAccountId, type RoleCredentials, roleCredentials, roleSessionName } from './assume-role.js';
 import type { AwsAccess } from './client-options.js';
@@ -13,11 +13,6 @@ export interface AccessSettings {
   readonly functionArn: string | undefined;
   /** EXECUTION_ROLE_NAME: the role assumed when the rule parameters name none. */
   readonly defaultExecutionRoleName?: string;
-}
-
-/** The event is of another account than the function's, and no role to assume there is configured. */
-export class ForeignAccountError extends RuleError {
-  override name = 'ForeignAccountError';
 }
 
 /** How access is resolved; tests replace the STS side. */
@@ -63,7 +58,7 @@ const roleNameFrom = (
   if (executionRoleName !== undefined) return executionRoleName;
   const fallback = settings.defaultExecutionRoleName;
   if (fallback !== undefined && !ROLE_NAME.test(fallback)) {
-    throw new RuleError(`${EXECUTION_ROLE_NAME_ENV} "${fallback}" is not a valid IAM role name`);
+    throw new InvalidSettingError(`${EXECUTION_ROLE_NAME_ENV} "${fallback}" is not a valid IAM role name`);
   }
   return fallback;
 };
@@ -102,7 +97,7 @@ export const resolveAccess = async (
   }
 
   if (!ACCOUNT_ID.test(accountId)) {
-    throw new RuleError(`The event's accountId "${accountId}" is not a 12-digit AWS account id`);
+    throw new InvalidEventError([`accountId "${accountId}" is not a 12-digit AWS account id`]);
   }
   const partition = partitionOf(envelope.configRuleArn) ?? partitionOf(settings.functionArn) ?? 'aws';
   const roleArn = `arn:${partition}:iam::${accountId}:role/${roleName}`;

@@ -1,6 +1,6 @@
 import type { AssumeRoleCommandOutput, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { RuleError } from '../errors.js';
+import { AssumeRoleError, RuleError } from '../errors.js';
 import { clientOptions } from './client-options.js';
 
 /**
@@ -21,19 +21,6 @@ export interface RoleSession {
   readonly roleArn: string;
   readonly accountId: string;
   readonly sessionName: string;
-}
-
-/** AssumeRole failed: the message names the role and the account, and says what to check. */
-export class AssumeRoleError extends RuleError {
-  override name = 'AssumeRoleError';
-  readonly roleArn: string;
-  readonly accountId: string;
-
-  constructor(message: string, session: RoleSession, options?: ErrorOptions) {
-    super(message, options);
-    this.roleArn = session.roleArn;
-    this.accountId = session.accountId;
-  }
 }
 
 /**

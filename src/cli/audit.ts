@@ -1,5 +1,6 @@
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { ec2Inventory } from '../ec2/inventory.js';
+import { describeError } from '../errors.js';
 import type { ProfileRoles, ViewEnricher } from '../iam/profile-roles.js';
 import { ComplianceType, type Reason } from '../rule/compliance.js';
 import { decide } from '../rule/decide.js';
@@ -7,7 +8,7 @@ import { viewFromEc2Instance } from '../rule/instance-view.js';
 import { describeTag, type RuleParameters } from '../rule/parameters.js';
 import { mapBounded } from '../run/map-bounded.js';
 import type { CliClients } from './clients.js';
-import { describeError, ExitCode } from './errors.js';
+import { ExitCode } from './exit-code.js';
 
 /** Regions scanned at once unless --concurrency says otherwise. */
 export const DEFAULT_REGION_CONCURRENCY = 4;

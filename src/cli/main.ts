@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { RuleError } from '../errors.js';
+import { CommandError, describeError, UsageError } from '../errors.js';
 import { audit, auditExitCode, DEFAULT_REGION_CONCURRENCY, loadProfileRoles } from './audit.js';
 import { type CliClients, cliClients } from './clients.js';
-import { CommandError, describeError, ExitCode, UsageError } from './errors.js';
+import { ExitCode } from './exit-code.js';
 import { OutputFormat, type Rendered, renderAudit, renderRemediation } from './output.js';
 import { checkTargetProfile, remediate, remediationExitCode } from './remediate.js';
 import { type ParameterFlags, resolveCliParameters } from './rule-parameters.js';
@@ -225,9 +225,6 @@ export const main = async (argv: readonly string[], io: CliIo): Promise<ExitCode
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`error: ${error.message}\nRun "${PROGRAM} help" for the options.\n`);
-    } else if (error instanceof RuleError) {
-      // Our own errors say what is wrong in their message; an AWS error also needs its name (the code).
-      io.stderr(`error: ${error.message}\n`);
     } else {
       io.stderr(`error: ${describeError(error)}\n`);
     }

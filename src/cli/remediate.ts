@@ -6,13 +6,14 @@ import {
   type IamInstanceProfileSpecification,
   ReplaceIamInstanceProfileAssociationCommand,
 } from '@aws-sdk/client-ec2';
+import { CommandError, describeError, UsageError } from '../errors.js';
 import type { ProfileRoles } from '../iam/profile-roles.js';
 import { ComplianceType } from '../rule/compliance.js';
 import type { RuleParameters } from '../rule/parameters.js';
 import { mapBounded } from '../run/map-bounded.js';
 import type { AuditReport, AuditResult } from './audit.js';
 import type { CliClients } from './clients.js';
-import { CommandError, describeError, ExitCode, UsageError } from './errors.js';
+import { ExitCode } from './exit-code.js';
 
 /** What happened to one NON_COMPLIANT instance. */
 export const RemediationOutcome = {

@@ -1,5 +1,6 @@
 import { DescribeConfigRulesCommand, NoSuchConfigRuleException } from '@aws-sdk/client-config-service';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { CommandError, UsageError } from '../errors.js';
 import {
   completeParameters,
   type ParsedRuleParameters,
@@ -8,7 +9,6 @@ import {
   type RuleParameters,
 } from '../rule/parameters.js';
 import type { CliClients } from './clients.js';
-import { CommandError, UsageError } from './errors.js';
 
 /** The options of the command line that say which instances are app tier and how they are judged. */
 export interface ParameterFlags {
@@ -47,7 +47,7 @@ const readRule = async (clients: CliClients, name: string, region: string): Prom
       .send(new DescribeConfigRulesCommand({ ConfigRuleNames: [name] }));
     input = output.ConfigRules?.[0]?.InputParameters;
   } catch (error) {
-    if (error instanceof NoSuchConfigRuleException || (error as Error).name === 'NoSuchConfigRuleException') {
+    if (error instanceof NoSuchConfigRuleException) {
       throw new CommandError(`No AWS Config rule named "${name}" in ${region} (set --rule-region?)`, {
         cause: error,
       });

@@ -1,18 +1,9 @@
 import { GetInstanceProfileCommand, IAMClient, NoSuchEntityException } from '@aws-sdk/client-iam';
 import { type AwsAccess, clientOptions, perAccount } from '../aws/client-options.js';
-import { RuleError } from '../errors.js';
+import { ProfileLookupError } from '../errors.js';
 import { outOfScope } from '../rule/applicability.js';
 import type { InstanceView } from '../rule/instance-view.js';
 import type { RuleParameters } from '../rule/parameters.js';
-
-/**
- * iam:GetInstanceProfile failed for a reason other than "no such profile" (access denied, throttling that
- * outlasted the SDK's retries, a network fault). The invocation fails: guessing either way could report a
- * wrong result.
- */
-export class ProfileLookupError extends RuleError {
-  override name = 'ProfileLookupError';
-}
 
 /** Whether an instance profile holds an IAM role, as IAM says. */
 export interface ProfileRoles {
@@ -40,9 +31,6 @@ export const parseProfileArn = (arn: string): { accountId: string; name: string 
   return match === null ? undefined : { accountId: match[1] as string, name: match[2] as string };
 };
 
-const isNoSuchEntity = (error: unknown) =>
-  error instanceof NoSuchEntityException || (error as Error | undefined)?.name === 'NoSuchEntityException';
-
 /**
  * Reads instance profiles with iam:GetInstanceProfile, one call per distinct profile: the answer (or the
  * call in flight) is cached for the lifetime of this object, so create one per invocation or per audit.
@@ -64,7 +52,7 @@ export const profileRoles = (client: IAMClient, options: ProfileRolesOptions = {
       return (output.InstanceProfile?.Roles ?? []).length > 0;
     } catch (error) {
       // A profile deleted after it was attached: the instance keeps the association but gets no credentials.
-      if (isNoSuchEntity(error)) return false;
+      if (error instanceof NoSuchEntityException) return false;
       const { name: code, message } = error as Error;
       throw new ProfileLookupError(
         `iam:GetInstanceProfile failed for instance profile ${profile}: ${code}: ${message}`,

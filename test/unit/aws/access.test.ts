@@ -6,13 +6,12 @@ import {
   accessSettings,
   accountOf,
   EXECUTION_ROLE_NAME_ENV,
-  ForeignAccountError,
   partitionOf,
   resolveAccess,
 } from '../../../src/aws/access.js';
-import { AssumeRoleError, createRoleCredentials, type RoleSession } from '../../../src/aws/assume-role.js';
+import { createRoleCredentials, type RoleSession } from '../../../src/aws/assume-role.js';
 import type { ConfigRuleEvent } from '../../../src/config/event.js';
-import { RuleError } from '../../../src/errors.js';
+import { AssumeRoleError, ForeignAccountError, InvalidEventError } from '../../../src/errors.js';
 import { loadEvent } from '../../support/events.js';
 
 const CENTRAL = '111111111111';
@@ -298,10 +297,8 @@ describe('resolveAccess with an execution role', () => {
     const failure = resolveAccess(eventFor('0123456789012'), 'member-exec', settings(), dependencies);
 
     // Assess
-    await expect(failure).rejects.toThrow(RuleError);
-    await expect(failure).rejects.toThrow(
-      'The event\'s accountId "0123456789012" is not a 12-digit AWS account id',
-    );
+    await expect(failure).rejects.toThrow(InvalidEventError);
+    await expect(failure).rejects.toThrow('accountId "0123456789012" is not a 12-digit AWS account id');
     expect(sessions).toEqual([]);
   });
 

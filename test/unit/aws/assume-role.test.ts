@@ -2,7 +2,6 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  AssumeRoleError,
   assumeWithSts,
   callerAccountId,
   createRoleCredentials,
@@ -11,6 +10,7 @@ import {
   roleSessionName,
   SESSION_DURATION_SECONDS,
 } from '../../../src/aws/assume-role.js';
+import { AssumeRoleError } from '../../../src/errors.js';
 
 const sts = mockClient(STSClient);
 

@@ -2,9 +2,9 @@ import { GetInstanceProfileCommand, IAMClient, NoSuchEntityException } from '@aw
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ProfileLookupError } from '../../../src/errors.js';
 import {
   createProfileRoleEnricher,
-  ProfileLookupError,
   type ProfileRoles,
   parseProfileArn,
   profileRoleEnricher,
