@@ -3,6 +3,7 @@ import {
   GetComplianceDetailsByConfigRuleCommand,
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadEvent } from '../support/events.js';
@@ -18,6 +19,14 @@ vi.mock('@aws-sdk/client-ssm', async (importOriginal) => {
   loaded.add('client-ssm');
   return importOriginal();
 });
+vi.mock('@aws-sdk/client-sts', async (importOriginal) => {
+  loaded.add('client-sts');
+  return importOriginal();
+});
+vi.mock('@aws-sdk/credential-providers', async (importOriginal) => {
+  loaded.add('credential-providers');
+  return importOriginal();
+});
 
 const config = mockClient(ConfigServiceClient);
 
@@ -30,7 +39,7 @@ describe('clients are loaded only by the path that needs them', () => {
     config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
   });
 
-  it('the change path loads neither the EC2 nor the SSM client', async () => {
+  it('the change path loads neither the EC2 nor the SSM client, nor STS', async () => {
     // Prepare
     const { handler } = await import('../../src/handler.js');
 
@@ -53,5 +62,28 @@ describe('clients are loaded only by the path that needs them', () => {
 
     // Assess
     expect([...loaded].sort()).toEqual(['client-ec2', 'client-ssm']);
+  });
+
+  it('a rule with an execution role loads STS and the SDK credential provider, and nothing else', async () => {
+    // Prepare
+    const { handler } = await import('../../src/handler.js');
+    mockClient(STSClient)
+      .on(AssumeRoleCommand)
+      .rejects(Object.assign(new Error('not trusted'), { name: 'AccessDenied', $metadata: {} }));
+    const event = loadEvent('compliant');
+    const withRole = {
+      ...event,
+      ruleParameters: JSON.stringify({
+        ...JSON.parse(event.ruleParameters as string),
+        executionRoleName: 'member-exec',
+      }),
+    };
+
+    // Act
+    const invocation = handler(withRole, lambdaContext());
+
+    // Assess
+    await expect(invocation).rejects.toThrow('Access denied assuming role');
+    expect([...loaded].sort()).toEqual(['client-sts', 'credential-providers']);
   });
 });

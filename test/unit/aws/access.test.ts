@@ -36,7 +36,7 @@ const recording = (callerAccount = CENTRAL) => {
   let callerAsked = 0;
   const dependencies: AccessDependencies = {
     roleCredentials: createRoleCredentials({
-      assume: async (session): Promise<AwsCredentialIdentity> => {
+      providerFor: (session) => async (): Promise<AwsCredentialIdentity> => {
         sessions.push(session);
         return {
           accessKeyId: `ASIA${sessions.length}`,
