@@ -16,23 +16,12 @@ export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 /** One hour: every role allows it (a role's maximum session duration is at least one hour). */
 export const SESSION_DURATION_SECONDS = 3600;
 
-/** STS accepts role session names of 2 to 64 characters from this set. */
-const SESSION_NAME_MAX = 64;
-const SESSION_NAME_INVALID = /[^\w+=,.@-]/g;
-
 /** A role to assume in a member account, and the session name that shows up in its CloudTrail. */
 export interface RoleSession {
   readonly roleArn: string;
   readonly accountId: string;
   readonly sessionName: string;
 }
-
-/**
- * The role session name for a rule: its name with every character STS does not accept replaced by `-`,
- * cut to 64 characters, so a member account's CloudTrail shows which rule acted.
- */
-export const roleSessionName = (ruleName: string): string =>
-  ruleName.replace(SESSION_NAME_INVALID, '-').slice(0, SESSION_NAME_MAX).padEnd(2, '-');
 
 /** Creates the (uncached) credential provider of a role session; replaceable in tests. */
 export type RoleProviderFactory = (session: RoleSession) => AwsCredentialIdentityProvider;

@@ -1,10 +1,10 @@
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import { viewFromEc2Instance } from '../ec2/instance-view.js';
 import { ec2Inventory } from '../ec2/inventory.js';
 import { describeError } from '../errors.js';
 import type { ProfileRoles, ViewEnricher } from '../iam/profile-roles.js';
 import { ComplianceType, type Reason } from '../rule/compliance.js';
 import { decide } from '../rule/decide.js';
-import { viewFromEc2Instance } from '../rule/instance-view.js';
 import { describeTag, type RuleParameters } from '../rule/parameters.js';
 import { mapBounded } from '../run/map-bounded.js';
 import type { CliClients } from './clients.js';

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isRegionName } from '../aws/names.js';
 import { CommandError, describeError, UsageError } from '../errors.js';
 import { audit, auditExitCode, DEFAULT_REGION_CONCURRENCY, loadProfileRoles } from './audit.js';
 import { type CliClients, cliClients } from './clients.js';
@@ -79,7 +80,6 @@ const OPTIONS = {
 
 const REMEDIATE_ONLY = ['instance-profile', 'apply', 'replace'] as const;
 const MAX_CONCURRENCY = 32;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'];
 
@@ -112,7 +112,7 @@ const regions = (values: readonly string[] | undefined): string[] | undefined =>
   const names = [...new Set(values.flatMap((value) => value.split(',')).map((name) => name.trim()))].filter(
     (name) => name !== '',
   );
-  const wrong = names.filter((name) => !REGION.test(name));
+  const wrong = names.filter((name) => !isRegionName(name));
   if (wrong.length > 0) throw new UsageError(`--region: not a region name: ${wrong.join(', ')}`);
   if (names.length === 0) throw new UsageError('--region names no region');
   return names;

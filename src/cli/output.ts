@@ -1,3 +1,4 @@
+import { parseInstanceProfileArn } from '../aws/names.js';
 import { ComplianceType } from '../rule/compliance.js';
 import { ANY_VALUE, describeTag, type RuleParameters } from '../rule/parameters.js';
 import { type AuditReport, countResults, type RegionOutcome } from './audit.js';
@@ -41,7 +42,7 @@ export const toTable = (header: readonly string[], rows: readonly (readonly stri
 
 /** The name part of an instance profile ARN, for the table (JSON and CSV carry the whole ARN). */
 const profileName = (arn: string | undefined): string =>
-  arn === undefined ? NONE : arn.slice(arn.lastIndexOf('/') + 1);
+  arn === undefined ? NONE : (parseInstanceProfileArn(arn)?.name ?? arn);
 
 const parametersJson = (parameters: RuleParameters) => ({
   tag: {

@@ -6,6 +6,7 @@ import {
   type IamInstanceProfileSpecification,
   ReplaceIamInstanceProfileAssociationCommand,
 } from '@aws-sdk/client-ec2';
+import { isInstanceProfileArn, isInstanceProfileName, parseInstanceProfileArn } from '../aws/names.js';
 import { CommandError, describeError, UsageError } from '../errors.js';
 import type { ProfileRoles } from '../iam/profile-roles.js';
 import { ComplianceType } from '../rule/compliance.js';
@@ -64,16 +65,12 @@ export interface RemediateOptions {
 }
 
 const DEFAULT_CONCURRENCY = 4;
-const PROFILE_NAME = /^[\w+=,.@-]{1,128}$/;
-const PROFILE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:instance-profile\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,128})$/;
 /** Associations that give (or are about to give) the instance its profile. */
 const LIVE_ASSOCIATION_STATES = ['associating', 'associated'];
 
-const nameOf = (arn: string): string | undefined => PROFILE_ARN.exec(arn)?.[1];
-
 /** Whether an attached profile (an ARN) is the one asked for (a name or an ARN). */
 export const isSameProfile = (arn: string, target: string): boolean =>
-  target.startsWith('arn:') ? arn === target : nameOf(arn) === target;
+  target.startsWith('arn:') ? arn === target : parseInstanceProfileArn(arn)?.name === target;
 
 const specification = (target: string): IamInstanceProfileSpecification =>
   target.startsWith('arn:') ? { Arn: target } : { Name: target };
@@ -87,7 +84,7 @@ export const checkTargetProfile = async (
   parameters: RuleParameters,
   roles: ProfileRoles | undefined,
 ): Promise<void> => {
-  if (target.startsWith('arn:') ? !PROFILE_ARN.test(target) : !PROFILE_NAME.test(target)) {
+  if (target.startsWith('arn:') ? !isInstanceProfileArn(target) : !isInstanceProfileName(target)) {
     throw new UsageError(
       `--instance-profile "${target}" is neither an instance profile name nor an ARN (arn:aws:iam::<account>:instance-profile/<name>)`,
     );

@@ -1,6 +1,7 @@
 import { DescribeConfigRulesCommand, NoSuchConfigRuleException } from '@aws-sdk/client-config-service';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { CommandError, UsageError } from '../errors.js';
+import { isRecord } from '../json.js';
 import {
   completeParameters,
   type ParsedRuleParameters,
@@ -64,7 +65,7 @@ const readRule = async (clients: CliClients, name: string, region: string): Prom
     // The parser names the problem exactly as the Lambda would report it.
     parseRuleParameters(input);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) parseRuleParameters(input);
+  if (!isRecord(raw)) parseRuleParameters(input);
   return { ...(raw as Raw) };
 };
 

@@ -1,7 +1,8 @@
 import { GetInstanceProfileCommand, IAMClient, NoSuchEntityException } from '@aws-sdk/client-iam';
 import { type AwsAccess, clientOptions, perAccount } from '../aws/client-options.js';
+import { parseInstanceProfileArn } from '../aws/names.js';
 import { ProfileLookupError } from '../errors.js';
-import { outOfScope } from '../rule/applicability.js';
+import { needsProfileRole } from '../rule/decide.js';
 import type { InstanceView } from '../rule/instance-view.js';
 import type { RuleParameters } from '../rule/parameters.js';
 
@@ -23,14 +24,6 @@ export interface ProfileRolesOptions {
   readonly accountId?: string;
 }
 
-const PROFILE_ARN = /^arn:aws[a-z-]*:iam::(\d+):instance-profile\/(?:[^/]*\/)*([^/]+)$/;
-
-/** The account and the name of an instance profile ARN (the name is the part after the path). */
-export const parseProfileArn = (arn: string): { accountId: string; name: string } | undefined => {
-  const match = PROFILE_ARN.exec(arn);
-  return match === null ? undefined : { accountId: match[1] as string, name: match[2] as string };
-};
-
 /**
  * Reads instance profiles with iam:GetInstanceProfile, one call per distinct profile: the answer (or the
  * call in flight) is cached for the lifetime of this object, so create one per invocation or per audit.
@@ -42,7 +35,7 @@ export const profileRoles = (client: IAMClient, options: ProfileRolesOptions = {
   const lookUp = async (profile: string): Promise<boolean | undefined> => {
     let name = profile;
     if (profile.startsWith('arn:')) {
-      const parsed = parseProfileArn(profile);
+      const parsed = parseInstanceProfileArn(profile);
       if (parsed === undefined) return undefined;
       if (options.accountId !== undefined && parsed.accountId !== options.accountId) return undefined;
       name = parsed.name;
@@ -73,29 +66,12 @@ export const profileRoles = (client: IAMClient, options: ProfileRolesOptions = {
   };
 };
 
-/**
- * Whether the decision depends on the profile's role: the option is on, the instance is in scope, has a
- * profile, and passed the allow-list. Other instances are decided without calling IAM.
- */
-const needsLookup = (
-  view: InstanceView,
-  parameters: RuleParameters,
-): view is InstanceView & {
-  instanceProfileArn: string;
-} => {
-  const profile = view.instanceProfileArn;
-  if (!parameters.requireRoleInProfile || profile === undefined || view.profileHoldsRole !== undefined)
-    return false;
-  if (outOfScope(view, parameters.tag, false) !== undefined) return false;
-  const allowed = parameters.allowedInstanceProfileArns;
-  return allowed === undefined || allowed.has(profile);
-};
-
 /** Fills in `profileHoldsRole` for the instances whose decision needs it (`requireRoleInProfile`). */
 export const profileRoleEnricher =
   (roles: ProfileRoles, parameters: RuleParameters): ViewEnricher =>
   async (view) => {
-    if (!needsLookup(view, parameters)) return view;
+    // The sweep and the audit look up live instances; a change that left the scope is never enriched.
+    if (!needsProfileRole(view, parameters, { eventLeftScope: false })) return view;
     const holdsRole = await roles.holdsRole(view.instanceProfileArn);
     return holdsRole === undefined ? view : { ...view, profileHoldsRole: holdsRole };
   };

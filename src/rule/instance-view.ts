@@ -1,4 +1,4 @@
-import type { Instance } from '@aws-sdk/client-ec2';
+import { isRecord, type JsonObject } from '../json.js';
 
 /**
  * The one shape the decision reads, whatever the instance came from: a recorded configuration item
@@ -26,11 +26,6 @@ export interface InstanceView {
   readonly profileHoldsRole?: boolean;
 }
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
 
@@ -48,12 +43,12 @@ const tagsOf = (mapTags: unknown, listTags: unknown): Map<string, string> => {
   const tags = new Map<string, string>();
   if (Array.isArray(listTags)) {
     for (const tag of listTags) {
-      if (isObject(tag) && typeof tag.key === 'string' && typeof tag.value === 'string') {
+      if (isRecord(tag) && typeof tag.key === 'string' && typeof tag.value === 'string') {
         tags.set(tag.key, tag.value);
       }
     }
   }
-  if (isObject(mapTags)) {
+  if (isRecord(mapTags)) {
     for (const [key, value] of Object.entries(mapTags)) {
       if (typeof value === 'string') tags.set(key, value);
     }
@@ -65,12 +60,12 @@ const tagsOf = (mapTags: unknown, listTags: unknown): Map<string, string> => {
  * The configuration of a history item is a JSON string; an unreadable one counts as no configuration,
  * which the decision reports as NOT_APPLICABLE rather than guessing.
  */
-const configurationOf = (value: unknown): Json | undefined => {
-  if (isObject(value)) return value;
+const configurationOf = (value: unknown): JsonObject | undefined => {
+  if (isRecord(value)) return value;
   if (typeof value !== 'string') return undefined;
   try {
     const parsed: unknown = JSON.parse(value);
-    return isObject(parsed) ? parsed : undefined;
+    return isRecord(parsed) ? parsed : undefined;
   } catch {
     return undefined;
   }
@@ -82,10 +77,10 @@ const configurationOf = (value: unknown): Json | undefined => {
  * is simply absent from the view.
  */
 export const viewFromConfigurationItem = (item: unknown): InstanceView => {
-  const ci = isObject(item) ? item : {};
+  const ci = isRecord(item) ? item : {};
   const configuration = configurationOf(ci.configuration);
-  const profile = isObject(configuration?.iamInstanceProfile) ? configuration.iamInstanceProfile : undefined;
-  const state = isObject(configuration?.state) ? text(configuration.state.name) : undefined;
+  const profile = isRecord(configuration?.iamInstanceProfile) ? configuration.iamInstanceProfile : undefined;
+  const state = isRecord(configuration?.state) ? text(configuration.state.name) : undefined;
   return {
     resourceType: text(ci.resourceType) ?? '',
     resourceId: text(ci.resourceId) ?? '',
@@ -98,18 +93,6 @@ export const viewFromConfigurationItem = (item: unknown): InstanceView => {
   };
 };
 
-/** Builds the view of a live instance from DescribeInstances. */
-export const viewFromEc2Instance = (instance: Instance): InstanceView => {
-  const tags = new Map<string, string>();
-  for (const tag of instance.Tags ?? []) {
-    if (tag.Key !== undefined) tags.set(tag.Key, tag.Value ?? '');
-  }
-  return {
-    resourceType: 'AWS::EC2::Instance',
-    resourceId: instance.InstanceId ?? '',
-    hasConfiguration: true,
-    state: instance.State?.Name,
-    tags,
-    instanceProfileArn: text(instance.IamInstanceProfile?.Arn),
-  };
-};
+// The view of a DescribeInstances instance lives with the EC2 code; re-exported for the modules that still
+// import it from here.
+export { viewFromEc2Instance } from '../ec2/instance-view.js';

@@ -1,4 +1,6 @@
+import { isInstanceProfileArn, isRoleName, isSsmParameterName } from '../aws/names.js';
 import { InvalidParametersError } from '../errors.js';
+import { isRecord } from '../json.js';
 
 /** `appTierTagValue: *` — any value of the tag key marks the app tier. */
 export const ANY_VALUE = '*';
@@ -40,9 +42,6 @@ export type RuleParameterName = (typeof RULE_PARAMETER_NAMES)[number];
 
 const MAX_TAG_KEY = 128;
 const MAX_TAG_VALUE = 256;
-const INSTANCE_PROFILE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:instance-profile\/[\w+=,.@/-]{1,512}$/;
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const SSM_PARAMETER_NAME = /^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter)?[\w./-]{1,2048}$/;
 
 const isName = (name: string): name is RuleParameterName =>
   (RULE_PARAMETER_NAMES as readonly string[]).includes(name);
@@ -102,7 +101,7 @@ export const parseRuleParameters = (raw: string | undefined): ParsedRuleParamete
       });
     }
   }
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+  if (!isRecord(input)) {
     throw new InvalidParametersError(['ruleParameters must be a JSON object']);
   }
 
@@ -126,7 +125,7 @@ export const parseRuleParameters = (raw: string | undefined): ParsedRuleParamete
   }
 
   const tagParameterName = given.get('tagParameterName');
-  if (tagParameterName !== undefined && !SSM_PARAMETER_NAME.test(tagParameterName)) {
+  if (tagParameterName !== undefined && !isSsmParameterName(tagParameterName)) {
     problems.push(`tagParameterName "${tagParameterName}" is not a valid SSM parameter name or ARN`);
   }
   const key = given.get('appTierTagKey');
@@ -147,7 +146,7 @@ export const parseRuleParameters = (raw: string | undefined): ParsedRuleParamete
   const arnList = given.get('allowedInstanceProfileArns');
   const arns = arnList === undefined ? undefined : splitList(arnList);
   for (const arn of arns ?? []) {
-    if (!INSTANCE_PROFILE_ARN.test(arn)) {
+    if (!isInstanceProfileArn(arn)) {
       problems.push(
         `allowedInstanceProfileArns: "${arn}" is not an instance profile ARN (arn:aws:iam::<account>:instance-profile/<name>)`,
       );
@@ -155,7 +154,7 @@ export const parseRuleParameters = (raw: string | undefined): ParsedRuleParamete
   }
 
   const executionRoleName = given.get('executionRoleName');
-  if (executionRoleName !== undefined && !ROLE_NAME.test(executionRoleName)) {
+  if (executionRoleName !== undefined && !isRoleName(executionRoleName)) {
     problems.push(`executionRoleName "${executionRoleName}" is not a valid IAM role name`);
   }
 
@@ -187,11 +186,8 @@ export const completeParameters = (parsed: ParsedRuleParameters, fromSsm?: unkno
 
   const where = `SSM parameter "${tagParameterName ?? ''}"`;
   const problems: string[] = [];
-  const document =
-    typeof fromSsm === 'object' && fromSsm !== null && !Array.isArray(fromSsm)
-      ? (fromSsm as Record<string, unknown>)
-      : undefined;
-  if (document === undefined) {
+  const document = fromSsm;
+  if (!isRecord(document)) {
     throw new InvalidParametersError([`${where} must hold a JSON object {"key": "...", "values": ["..."]}`]);
   }
   let key = ruleTag.key;

@@ -4,9 +4,7 @@ import {
   type AccessDependencies,
   type AccessSettings,
   accessSettings,
-  accountOf,
   EXECUTION_ROLE_NAME_ENV,
-  partitionOf,
   resolveAccess,
 } from '../../../src/aws/access.js';
 import { createRoleCredentials, type RoleSession } from '../../../src/aws/assume-role.js';
@@ -56,29 +54,6 @@ const recording = (callerAccount = CENTRAL) => {
 const settings = (overrides: Partial<AccessSettings> = {}): AccessSettings => ({
   functionArn: FUNCTION_ARN,
   ...overrides,
-});
-
-describe('partitionOf and accountOf', () => {
-  it.each([
-    ['arn:aws:config:us-east-1:222222222222:config-rule/config-rule-abc', 'aws'],
-    ['arn:aws-cn:config:cn-north-1:222222222222:config-rule/config-rule-abc', 'aws-cn'],
-    ['arn:aws-us-gov:config:us-gov-west-1:222222222222:config-rule/config-rule-abc', 'aws-us-gov'],
-    ['arn:aws-iso-b:lambda:us-isob-east-1:111111111111:function:f', 'aws-iso-b'],
-    ['not-an-arn', undefined],
-    [undefined, undefined],
-  ])('%s is in partition %s', (arn, partition) => {
-    expect(partitionOf(arn)).toBe(partition);
-  });
-
-  it.each([
-    [FUNCTION_ARN, CENTRAL],
-    [`${FUNCTION_ARN}:live`, CENTRAL],
-    ['arn:aws:config:us-east-1:0123456789012:config-rule/config-rule-abc', undefined],
-    ['arn:aws:s3:::bucket', undefined],
-    [undefined, undefined],
-  ])('%s names account %s', (arn, account) => {
-    expect(accountOf(arn)).toBe(account);
-  });
 });
 
 describe('accessSettings', () => {

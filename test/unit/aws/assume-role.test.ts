@@ -8,7 +8,6 @@ import {
   createRoleCredentials,
   REFRESH_MARGIN_MS,
   type RoleSession,
-  roleSessionName,
   SESSION_DURATION_SECONDS,
   temporaryCredentials,
 } from '../../../src/aws/assume-role.js';
@@ -61,46 +60,6 @@ const issueKeys = () => {
 
 const stsError = (name: string, message: string) =>
   Object.assign(new Error(message), { name, $fault: 'client', $metadata: {} });
-
-describe('roleSessionName', () => {
-  it('keeps a rule name STS accepts as it is', () => {
-    expect(roleSessionName('app-tier-ec2-instance-uses-iam-role')).toBe(
-      'app-tier-ec2-instance-uses-iam-role',
-    );
-  });
-
-  it('replaces every character STS rejects with a dash', () => {
-    expect(roleSessionName('OrgConfigRule app/tier:rule#1 (prod)')).toBe(
-      'OrgConfigRule-app-tier-rule-1--prod-',
-    );
-  });
-
-  it('keeps the characters STS allows besides letters and digits', () => {
-    expect(roleSessionName('a_b+c=d,e.f@g-h')).toBe('a_b+c=d,e.f@g-h');
-  });
-
-  it('cuts a long name to 64 characters', () => {
-    // Prepare
-    const name = `OrgConfigRule-${'x'.repeat(100)}`;
-
-    // Act
-    const session = roleSessionName(name);
-
-    // Assess
-    expect(session).toHaveLength(64);
-    expect(session).toBe(name.slice(0, 64));
-  });
-
-  it('pads a one-character name to the minimum of two', () => {
-    expect(roleSessionName('r')).toBe('r-');
-  });
-
-  it('always matches the pattern STS enforces', () => {
-    for (const name of ['r', 'ä ö ü', 'rule\nname', 'x'.repeat(200), '日本語のルール']) {
-      expect(roleSessionName(name)).toMatch(/^[\w+=,.@-]{2,64}$/);
-    }
-  });
-});
 
 describe("temporaryCredentials (the SDK's fromTemporaryCredentials)", () => {
   beforeEach(() => assumeRole.reset());

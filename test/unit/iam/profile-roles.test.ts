@@ -6,7 +6,6 @@ import { ProfileLookupError } from '../../../src/errors.js';
 import {
   createProfileRoleEnricher,
   type ProfileRoles,
-  parseProfileArn,
   profileRoleEnricher,
   profileRoles,
 } from '../../../src/iam/profile-roles.js';
@@ -62,31 +61,6 @@ const fakeRoles = (answers: Record<string, boolean | undefined>) => {
 
 beforeEach(() => {
   iam.reset();
-});
-
-describe('parseProfileArn', () => {
-  it.each([
-    [PROFILE, { accountId: ACCOUNT, name: 'app' }],
-    [EMPTY_PROFILE, { accountId: ACCOUNT, name: 'empty' }],
-    [`arn:aws-us-gov:iam::${ACCOUNT}:instance-profile/a/b/c`, { accountId: ACCOUNT, name: 'c' }],
-  ])('reads the account and the name (without the path) of %s', (arn, expected) => {
-    // Act
-    const parsed = parseProfileArn(arn);
-
-    // Assess
-    expect(parsed).toEqual(expected);
-  });
-
-  it.each([`arn:aws:iam::${ACCOUNT}:role/app`, `arn:aws:iam::${ACCOUNT}:instance-profile/`, 'app', ''])(
-    'refuses %j',
-    (arn) => {
-      // Act
-      const parsed = parseProfileArn(arn);
-
-      // Assess
-      expect(parsed).toBeUndefined();
-    },
-  );
 });
 
 describe('profileRoles', () => {
