@@ -79,6 +79,16 @@ const failedRegions = (regions: readonly RegionOutcome[]): string =>
     .map((region) => `Region ${region.region} was not scanned: ${region.error}\n`)
     .join('');
 
+/** What the instances with the tag key in another case mean, under the table. */
+const otherCaseLine = (report: AuditReport, count: number): string => {
+  const key = report.parameters.tag.key;
+  const spellings = new Set(report.results.flatMap((result) => result.otherCaseKey ?? []));
+  return (
+    `${count} instance(s) carry the tag key in another case (${[...spellings].join(', ')} for ${key}): ` +
+    'tag keys are case-sensitive, so the rule does not count them as app tier.\n'
+  );
+};
+
 const AUDIT_CSV_HEADER = [
   'region',
   'instance_id',
@@ -130,6 +140,7 @@ export const renderAudit = (report: AuditReport, format: OutputFormat): Rendered
 
   const scanned = report.regions.length - counts.regionErrors;
   const lines = [`Audit of ${report.regions.length} region(s): ${describeParameters(report)}\n\n`];
+  const appTier = report.results.length - counts.tagKeyCase;
   if (report.results.length === 0) {
     lines.push(`No app-tier instances in the ${scanned} region(s) scanned.\n`);
   } else {
@@ -147,10 +158,11 @@ export const renderAudit = (report: AuditReport, format: OutputFormat): Rendered
         ]),
       ),
       '\n',
-      `${report.results.length} app-tier instance(s) in ${scanned} region(s) scanned: ` +
+      `${appTier} app-tier instance(s) in ${scanned} region(s) scanned: ` +
         `${counts[ComplianceType.Compliant]} COMPLIANT, ${counts[ComplianceType.NonCompliant]} NON_COMPLIANT, ` +
-        `${counts[ComplianceType.NotApplicable]} NOT_APPLICABLE.\n`,
+        `${counts[ComplianceType.NotApplicable] - counts.tagKeyCase} NOT_APPLICABLE.\n`,
     );
+    if (counts.tagKeyCase > 0) lines.push(otherCaseLine(report, counts.tagKeyCase));
   }
   lines.push(failedRegions(report.regions));
   return { stdout: lines.join('') };

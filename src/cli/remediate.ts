@@ -76,13 +76,14 @@ const specification = (target: string): IamInstanceProfileSpecification =>
   target.startsWith('arn:') ? { Arn: target } : { Name: target };
 
 /**
- * Refuses, before anything is touched, a profile that would leave the instances NON_COMPLIANT: one outside
+ * Refuses, before anything is touched (and before a dry run reports what it would do), a profile that
+ * cannot make the instances compliant: one that does not exist (iam:GetInstanceProfile), one outside
  * allowedInstanceProfileArns, or (with requireRoleInProfile) one that holds no IAM role.
  */
 export const checkTargetProfile = async (
   target: string,
   parameters: RuleParameters,
-  roles: ProfileRoles | undefined,
+  roles: ProfileRoles,
 ): Promise<void> => {
   if (target.startsWith('arn:') ? !isInstanceProfileArn(target) : !isInstanceProfileName(target)) {
     throw new UsageError(
@@ -95,9 +96,20 @@ export const checkTargetProfile = async (
       `Instance profile ${target} is not in allowedInstanceProfileArns: the instances would stay NON_COMPLIANT`,
     );
   }
-  if (parameters.requireRoleInProfile && roles !== undefined && (await roles.holdsRole(target)) === false) {
+  const facts = await roles.describe(target);
+  const otherArn = target.startsWith('arn:') && facts?.arn !== undefined && facts.arn !== target;
+  if (facts?.exists === false || otherArn) {
     throw new CommandError(
-      `Instance profile ${target} holds no IAM role (or does not exist): it would give the instances no credentials; add one with iam add-role-to-instance-profile`,
+      `Instance profile ${target} does not exist (iam:GetInstanceProfile)` +
+        (otherArn
+          ? `: this account's profile ${parseInstanceProfileArn(target)?.name} is ${facts?.arn}`
+          : '') +
+        '; create it (iam create-instance-profile) or name one that exists',
+    );
+  }
+  if (parameters.requireRoleInProfile && facts?.holdsRole === false) {
+    throw new CommandError(
+      `Instance profile ${target} holds no IAM role: it would give the instances no credentials; add one with iam add-role-to-instance-profile`,
     );
   }
 };

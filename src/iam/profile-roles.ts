@@ -6,13 +6,25 @@ import { needsProfileRole } from '../rule/decide.js';
 import type { InstanceView } from '../rule/instance-view.js';
 import type { RuleParameters } from '../rule/parameters.js';
 
-/** Whether an instance profile holds an IAM role, as IAM says. */
+/** What IAM says about an instance profile. */
+export interface InstanceProfileFacts {
+  /** False when IAM has no profile of that name (deleted after it was attached, or a typo). */
+  readonly exists: boolean;
+  /** Whether the profile holds an IAM role; a profile that does not exist holds none. */
+  readonly holdsRole: boolean;
+  /** The profile's ARN as IAM reports it, when it exists. */
+  readonly arn?: string;
+}
+
+/** Instance profiles, as IAM describes them. */
 export interface ProfileRoles {
   /**
-   * `true` or `false` when IAM could say (a profile that does not exist holds no role); `undefined` when
-   * the profile cannot be looked up from here (an ARN of another account, or not an instance profile ARN).
-   * Throws ProfileLookupError when IAM could not answer.
+   * What IAM says of a profile (a name or an ARN); `undefined` when the profile cannot be looked up from
+   * here (an ARN of another account, or not an instance profile ARN). Throws ProfileLookupError when IAM
+   * could not answer.
    */
+  describe(profile: string): Promise<InstanceProfileFacts | undefined>;
+  /** `describe(profile)`'s `holdsRole`, or `undefined` when the profile cannot be looked up from here. */
   holdsRole(profile: string): Promise<boolean | undefined>;
 }
 
@@ -30,9 +42,9 @@ export interface ProfileRolesOptions {
  * Concurrent questions about the same profile share one call.
  */
 export const profileRoles = (client: IAMClient, options: ProfileRolesOptions = {}): ProfileRoles => {
-  const answers = new Map<string, Promise<boolean | undefined>>();
+  const answers = new Map<string, Promise<InstanceProfileFacts | undefined>>();
 
-  const lookUp = async (profile: string): Promise<boolean | undefined> => {
+  const lookUp = async (profile: string): Promise<InstanceProfileFacts | undefined> => {
     let name = profile;
     if (profile.startsWith('arn:')) {
       const parsed = parseInstanceProfileArn(profile);
@@ -41,11 +53,17 @@ export const profileRoles = (client: IAMClient, options: ProfileRolesOptions = {
       name = parsed.name;
     }
     try {
-      const output = await client.send(new GetInstanceProfileCommand({ InstanceProfileName: name }));
-      return (output.InstanceProfile?.Roles ?? []).length > 0;
+      const { InstanceProfile } = await client.send(
+        new GetInstanceProfileCommand({ InstanceProfileName: name }),
+      );
+      return {
+        exists: true,
+        holdsRole: (InstanceProfile?.Roles ?? []).length > 0,
+        ...(InstanceProfile?.Arn === undefined ? {} : { arn: InstanceProfile.Arn }),
+      };
     } catch (error) {
       // A profile deleted after it was attached: the instance keeps the association but gets no credentials.
-      if (error instanceof NoSuchEntityException) return false;
+      if (error instanceof NoSuchEntityException) return { exists: false, holdsRole: false };
       const { name: code, message } = error as Error;
       throw new ProfileLookupError(
         `iam:GetInstanceProfile failed for instance profile ${profile}: ${code}: ${message}`,
@@ -54,16 +72,16 @@ export const profileRoles = (client: IAMClient, options: ProfileRolesOptions = {
     }
   };
 
-  return {
-    holdsRole(profile) {
-      let answer = answers.get(profile);
-      if (answer === undefined) {
-        answer = lookUp(profile);
-        answers.set(profile, answer);
-      }
-      return answer;
-    },
+  const describe = (profile: string): Promise<InstanceProfileFacts | undefined> => {
+    let answer = answers.get(profile);
+    if (answer === undefined) {
+      answer = lookUp(profile);
+      answers.set(profile, answer);
+    }
+    return answer;
   };
+
+  return { describe, holdsRole: async (profile) => (await describe(profile))?.holdsRole };
 };
 
 /** Fills in `profileHoldsRole` for the instances whose decision needs it (`requireRoleInProfile`). */

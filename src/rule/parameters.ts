@@ -78,11 +78,24 @@ const checkTag = (
   return [...new Set(values)];
 };
 
-/** Config sends every value as a string; a JSON boolean or number written by hand is taken as its text. */
-const textOf = (name: string, value: unknown, problems: string[]): string | undefined => {
+/** The flag among the parameters: a JSON boolean means what it says there. */
+const BOOLEAN_PARAMETER: RuleParameterName = 'requireRoleInProfile';
+
+/**
+ * The text of a parameter. Values are strings; `requireRoleInProfile` also takes a JSON boolean (as
+ * CloudFormation YAML writes an unquoted `true`). A number or a boolean anywhere else is refused rather
+ * than converted: its text is not always what was written (`1.50` arrives as 1.5).
+ */
+const textOf = (name: RuleParameterName, value: unknown, problems: string[]): string | undefined => {
   if (typeof value === 'string') return value.trim();
-  if (typeof value === 'boolean' || typeof value === 'number') return String(value);
-  problems.push(`${name} must be a string, got ${value === null ? 'null' : typeof value}`);
+  if (typeof value === 'boolean' && name === BOOLEAN_PARAMETER) return String(value);
+  if (name === BOOLEAN_PARAMETER && typeof value === 'number') {
+    problems.push(`${name} must be "true" or "false" (or JSON true or false), got the number ${value}`);
+  } else if (typeof value === 'number' || typeof value === 'boolean') {
+    problems.push(`${name} must be a string, got the ${typeof value} ${value}: put the value in quotes`);
+  } else {
+    problems.push(`${name} must be a string, got ${value === null ? 'null' : typeof value}`);
+  }
   return undefined;
 };
 

@@ -50,10 +50,15 @@ const appInstance = (overrides: Partial<InstanceView> = {}): InstanceView => ({
 /** A ProfileRoles that answers from a table and counts the questions. */
 const fakeRoles = (answers: Record<string, boolean | undefined>) => {
   const asked: string[] = [];
+  const holdsRole = async (profile: string) => {
+    asked.push(profile);
+    return answers[profile];
+  };
   const roles: ProfileRoles = {
-    async holdsRole(profile) {
-      asked.push(profile);
-      return answers[profile];
+    holdsRole,
+    describe: async (profile) => {
+      const holds = await holdsRole(profile);
+      return holds === undefined ? undefined : { exists: true, holdsRole: holds };
     },
   };
   return { roles, asked };
@@ -165,6 +170,29 @@ describe('profileRoles', () => {
       ),
       { numRuns: 50 },
     );
+  });
+});
+
+describe('profileRoles.describe', () => {
+  it('says whether the profile exists, holds a role, and its ARN', async () => {
+    // Prepare
+    iam.on(GetInstanceProfileCommand, { InstanceProfileName: 'app' }).resolves(profileOutput('app', [role]));
+    iam
+      .on(GetInstanceProfileCommand, { InstanceProfileName: 'gone' })
+      .rejects(
+        new NoSuchEntityException({ message: 'Instance Profile gone cannot be found.', $metadata: {} }),
+      );
+    const roles = profileRoles(new IAMClient({}));
+
+    // Act
+    const facts = await Promise.all([roles.describe('app'), roles.describe(PROFILE), roles.describe('gone')]);
+
+    // Assess
+    expect(facts).toEqual([
+      { exists: true, holdsRole: true, arn: PROFILE },
+      { exists: true, holdsRole: true, arn: PROFILE },
+      { exists: false, holdsRole: false },
+    ]);
   });
 });
 
