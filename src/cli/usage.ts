@@ -29,8 +29,8 @@ Output:
   --quiet                          no progress on stderr
   --help                           show this help`;
 
-const ERROR_EXIT =
-  '  2  an error: bad options, no credentials, invalid rule parameters, a region that could not be scanned';
+const ERROR_EXIT = `  2  an error: bad options, no credentials, invalid rule parameters, a region that could not be
+     scanned`;
 
 /** `help`, or no command: what the commands are. */
 export const USAGE = `Usage: ${PROGRAM} <command> [options]
@@ -79,7 +79,7 @@ ${SELECTION}
 Exit codes:
   0  nothing is left to fix
   1  something is left to fix: a dry run with work to do, or an instance skipped
-${ERROR_EXIT}, an action that failed
+${ERROR_EXIT}, or an action that failed
 `;
 
 /** The help of a command. */
