@@ -1,8 +1,8 @@
 import { parseInstanceProfileArn } from '../aws/names.js';
 import { ComplianceType } from '../rule/compliance.js';
 import { ANY_VALUE, describeTag, type RuleParameters } from '../rule/parameters.js';
-import { type AuditReport, countResults, type RegionOutcome } from './audit.js';
-import { RemediationOutcome, type RemediationReport } from './remediate.js';
+import { type AuditReport, type AuditResult, countResults, type RegionOutcome } from './audit.js';
+import { RemediationOutcome, type RemediationReport, type RemediationResult } from './remediate.js';
 
 /** How a command prints its result: a table for people, JSON or CSV for machines. */
 export const OutputFormat = { Table: 'table', Json: 'json', Csv: 'csv' } as const;
@@ -89,54 +89,65 @@ const otherCaseLine = (report: AuditReport, count: number): string => {
   );
 };
 
-const AUDIT_CSV_HEADER = [
+/** The fields of a result in JSON, in order; CSV has the same columns, in snake_case. */
+const AUDIT_FIELDS = [
   'region',
-  'instance_id',
+  'instanceId',
   'name',
   'state',
-  'instance_profile_arn',
+  'instanceProfileArn',
   'compliance',
   'reason',
   'annotation',
-];
+] as const satisfies readonly (keyof AuditResult)[];
+const REMEDIATION_FIELDS = [
+  'region',
+  'instanceId',
+  'name',
+  'currentProfileArn',
+  'outcome',
+  'detail',
+] as const satisfies readonly (keyof RemediationResult)[];
+
+const snakeCase = (field: string): string => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+/**
+ * JSON (the document, the regions, the results' fields, the summary) or CSV (a column per field, the
+ * failed regions on stderr); undefined for the table, which each command lays out itself.
+ */
+const machineReadable = <Row extends object>(
+  format: OutputFormat,
+  fields: readonly (keyof Row & string)[],
+  rows: readonly Row[],
+  regions: readonly RegionOutcome[],
+  document: Record<string, unknown>,
+  summary: Record<string, number>,
+): Rendered | undefined => {
+  const value = (row: Row, field: keyof Row & string) => row[field] as string | undefined;
+  if (format === OutputFormat.Json) {
+    const results = rows.map((row) =>
+      Object.fromEntries(fields.map((field) => [field, value(row, field) ?? null])),
+    );
+    const json = { ...document, regions: regionsJson(regions), results, summary };
+    return { stdout: `${JSON.stringify(json, null, 2)}\n` };
+  }
+  if (format === OutputFormat.Csv) {
+    const csv = toCsv(
+      fields.map(snakeCase),
+      rows.map((row) => fields.map((field) => value(row, field) ?? '')),
+    );
+    const errors = failedRegions(regions);
+    return { stdout: csv, ...(errors === '' ? {} : { stderr: errors }) };
+  }
+  return undefined;
+};
 
 /** The audit in the chosen format. */
 export const renderAudit = (report: AuditReport, format: OutputFormat): Rendered => {
   const counts = countResults(report);
-  if (format === OutputFormat.Json) {
-    const document = {
-      command: 'audit',
-      parameters: parametersJson(report.parameters),
-      source: report.source,
-      regions: regionsJson(report.regions),
-      results: report.results.map((result) => ({
-        region: result.region,
-        instanceId: result.instanceId,
-        name: result.name ?? null,
-        state: result.state ?? null,
-        instanceProfileArn: result.instanceProfileArn ?? null,
-        compliance: result.compliance,
-        reason: result.reason,
-        annotation: result.annotation,
-      })),
-      summary: counts,
-    };
-    return { stdout: `${JSON.stringify(document, null, 2)}\n` };
-  }
-  if (format === OutputFormat.Csv) {
-    const rows = report.results.map((result) => [
-      result.region,
-      result.instanceId,
-      result.name ?? '',
-      result.state ?? '',
-      result.instanceProfileArn ?? '',
-      result.compliance,
-      result.reason,
-      result.annotation,
-    ]);
-    const errors = failedRegions(report.regions);
-    return { stdout: toCsv(AUDIT_CSV_HEADER, rows), ...(errors === '' ? {} : { stderr: errors }) };
-  }
+  const document = { command: 'audit', parameters: parametersJson(report.parameters), source: report.source };
+  const machine = machineReadable(format, AUDIT_FIELDS, report.results, report.regions, document, counts);
+  if (machine !== undefined) return machine;
 
   const scanned = report.regions.length - counts.regionErrors;
   const lines = [`Audit of ${report.regions.length} region(s): ${describeParameters(report)}\n\n`];
@@ -168,8 +179,6 @@ export const renderAudit = (report: AuditReport, format: OutputFormat): Rendered
   return { stdout: lines.join('') };
 };
 
-const REMEDIATION_CSV_HEADER = ['region', 'instance_id', 'name', 'current_profile_arn', 'outcome', 'detail'];
-
 const outcomeCounts = (report: RemediationReport) => {
   const counts = Object.fromEntries(
     Object.values(RemediationOutcome).map((outcome) => [outcome, 0]),
@@ -181,40 +190,24 @@ const outcomeCounts = (report: RemediationReport) => {
 /** The remediation in the chosen format. */
 export const renderRemediation = (report: RemediationReport, format: OutputFormat): Rendered => {
   const counts = outcomeCounts(report);
-  const mode = report.apply ? 'apply' : 'dry-run';
-  if (format === OutputFormat.Json) {
-    const document = {
-      command: 'remediate',
-      mode,
-      instanceProfile: report.instanceProfile,
-      replace: report.replace,
-      parameters: parametersJson(report.audit.parameters),
-      source: report.audit.source,
-      regions: regionsJson(report.audit.regions),
-      results: report.results.map((result) => ({
-        region: result.region,
-        instanceId: result.instanceId,
-        name: result.name ?? null,
-        currentProfileArn: result.currentProfileArn ?? null,
-        outcome: result.outcome,
-        detail: result.detail,
-      })),
-      summary: { ...counts, regionErrors: countResults(report.audit).regionErrors },
-    };
-    return { stdout: `${JSON.stringify(document, null, 2)}\n` };
-  }
-  if (format === OutputFormat.Csv) {
-    const rows = report.results.map((result) => [
-      result.region,
-      result.instanceId,
-      result.name ?? '',
-      result.currentProfileArn ?? '',
-      result.outcome,
-      result.detail,
-    ]);
-    const errors = failedRegions(report.audit.regions);
-    return { stdout: toCsv(REMEDIATION_CSV_HEADER, rows), ...(errors === '' ? {} : { stderr: errors }) };
-  }
+  const document = {
+    command: 'remediate',
+    mode: report.apply ? 'apply' : 'dry-run',
+    instanceProfile: report.instanceProfile,
+    replace: report.replace,
+    parameters: parametersJson(report.audit.parameters),
+    source: report.audit.source,
+  };
+  const summary = { ...counts, regionErrors: countResults(report.audit).regionErrors };
+  const machine = machineReadable(
+    format,
+    REMEDIATION_FIELDS,
+    report.results,
+    report.audit.regions,
+    document,
+    summary,
+  );
+  if (machine !== undefined) return machine;
 
   const lines = [
     `${report.apply ? 'Remediation' : 'Dry run'} with instance profile ${report.instanceProfile} ` +
