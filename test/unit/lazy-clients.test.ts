@@ -9,24 +9,21 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadEvent } from '../support/events.js';
 import { lambdaContext } from '../support/lambda-context.js';
 
-// Records which optional SDK packages the handler loads: the change path must load neither.
-const loaded = vi.hoisted(() => new Set<string>());
-vi.mock('@aws-sdk/client-ec2', async (importOriginal) => {
-  loaded.add('client-ec2');
-  return importOriginal();
+// Records which optional SDK packages the handler loads: the change path must load none of them.
+const { loaded, recordLoad } = vi.hoisted(() => {
+  const loaded = new Set<string>();
+  const recordLoad =
+    (name: string) =>
+    async (importOriginal: () => Promise<unknown>): Promise<unknown> => {
+      loaded.add(name);
+      return importOriginal();
+    };
+  return { loaded, recordLoad };
 });
-vi.mock('@aws-sdk/client-ssm', async (importOriginal) => {
-  loaded.add('client-ssm');
-  return importOriginal();
-});
-vi.mock('@aws-sdk/client-sts', async (importOriginal) => {
-  loaded.add('client-sts');
-  return importOriginal();
-});
-vi.mock('@aws-sdk/credential-providers', async (importOriginal) => {
-  loaded.add('credential-providers');
-  return importOriginal();
-});
+vi.mock('@aws-sdk/client-ec2', recordLoad('client-ec2'));
+vi.mock('@aws-sdk/client-ssm', recordLoad('client-ssm'));
+vi.mock('@aws-sdk/client-sts', recordLoad('client-sts'));
+vi.mock('@aws-sdk/credential-providers', recordLoad('credential-providers'));
 
 const config = mockClient(ConfigServiceClient);
 
