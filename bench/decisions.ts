@@ -2,8 +2,9 @@
 // (DescribeInstances instances), with an allow-list of instance profiles to check.
 import { performance } from 'node:perf_hooks';
 import type { Instance } from '@aws-sdk/client-ec2';
+import { viewFromEc2Instance } from '../src/ec2/instance-view.js';
 import { decide } from '../src/rule/decide.js';
-import { type InstanceView, viewFromEc2Instance } from '../src/rule/instance-view.js';
+import type { InstanceView } from '../src/rule/instance-view.js';
 import { completeParameters, parseRuleParameters } from '../src/rule/parameters.js';
 import { median } from './cold-start.mjs';
 

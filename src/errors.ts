@@ -1,9 +1,12 @@
+// Every error class of the product, the Lambda's and the command line's. Each sets a literal `name`: the
+// bundle is minified, and class names would not survive it. Each takes ErrorOptions, so `cause` keeps the
+// underlying error and logs show both.
+
 /**
- * Base class of every error this rule raises on purpose. The message names the problem; `cause`
- * keeps the underlying error so logs show both.
+ * Base class of every error the rule raises on purpose (in the Lambda, and in the commands where they run
+ * the rule's own steps). The message names the problem.
  */
 export class RuleError extends Error {
-  // Literal names: the bundle is minified, and class names would not survive it.
   override name = 'RuleError';
 }
 
@@ -35,6 +38,11 @@ export class InvalidEventError extends ProblemListError {
   }
 }
 
+/** A setting of the function itself (an environment variable such as REPORT_MODE) is invalid. */
+export class InvalidSettingError extends RuleError {
+  override name = 'InvalidSettingError';
+}
+
 /** Evaluations that Config did not accept even after retries. The invocation fails so Lambda retries it. */
 export class EvaluationDeliveryError extends RuleError {
   override name = 'EvaluationDeliveryError';
@@ -58,3 +66,63 @@ export class SweepTimeoutError extends RuleError {
 export class CleanupError extends RuleError {
   override name = 'CleanupError';
 }
+
+/** The event is of another account than the function's, and no role to assume there is configured. */
+export class ForeignAccountError extends RuleError {
+  override name = 'ForeignAccountError';
+}
+
+/** AssumeRole failed: the message names the role and the account, and says what to check. */
+export class AssumeRoleError extends RuleError {
+  override name = 'AssumeRoleError';
+  readonly roleArn: string;
+  readonly accountId: string;
+
+  constructor(
+    message: string,
+    role: { readonly roleArn: string; readonly accountId: string },
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.roleArn = role.roleArn;
+    this.accountId = role.accountId;
+  }
+}
+
+/**
+ * iam:GetInstanceProfile failed for a reason other than "no such profile" (access denied, throttling that
+ * outlasted the SDK's retries, a network fault). The invocation fails: guessing either way could report a
+ * wrong result.
+ */
+export class ProfileLookupError extends RuleError {
+  override name = 'ProfileLookupError';
+}
+
+/**
+ * Base class of the command line's own errors (`audit`, `remediate`): apart from the rule's errors, since
+ * they are about how the command was called or what it found, not about an evaluation.
+ */
+export class CommandLineError extends Error {
+  override name = 'CommandLineError';
+}
+
+/** The command line is wrong (unknown option, missing value); the message says how to call the command. */
+export class UsageError extends CommandLineError {
+  override name = 'UsageError';
+}
+
+/** The command could not run (the rule to read does not exist, no region to read it from, ...). */
+export class CommandError extends CommandLineError {
+  override name = 'CommandError';
+}
+
+/**
+ * An error in one line. The product's own errors say it all in their message; an AWS error also needs its
+ * name (the AWS error code).
+ */
+export const describeError = (error: unknown): string => {
+  if (!(error instanceof Error)) return String(error);
+  if (error instanceof RuleError || error instanceof CommandLineError) return error.message;
+  const { name, message } = error;
+  return name !== 'Error' && !message.startsWith(name) ? `${name}: ${message}` : message;
+};

@@ -2,20 +2,20 @@ import type { Context } from 'aws-lambda';
 import { accessSettings } from './aws/access.js';
 import { parseConfigEvent } from './config/event.js';
 import { ReportMode } from './config/reporter.js';
-import { RuleError } from './errors.js';
+import { InvalidSettingError } from './errors.js';
 import { logger } from './logger.js';
 import { type RunSummary, runRule } from './run/run-rule.js';
 
 const reportMode = (value: string = ReportMode.Live): ReportMode => {
   const modes: readonly string[] = Object.values(ReportMode);
   if (!modes.includes(value))
-    throw new RuleError(`REPORT_MODE must be one of ${modes.join(', ')}, got "${value}"`);
+    throw new InvalidSettingError(`REPORT_MODE must be one of ${modes.join(', ')}, got "${value}"`);
   return value as ReportMode;
 };
 
 const recordUnchanged = (value = 'false'): boolean => {
   if (value !== 'true' && value !== 'false')
-    throw new RuleError(`RECORD_UNCHANGED must be "true" or "false", got "${value}"`);
+    throw new InvalidSettingError(`RECORD_UNCHANGED must be "true" or "false", got "${value}"`);
   return value === 'true';
 };
 

@@ -1,8 +1,9 @@
 import type { ConfigRuleEvent } from '../config/event.js';
-import { RuleError } from '../errors.js';
+import { ForeignAccountError, InvalidEventError, InvalidSettingError } from '../errors.js';
 import { logger } from '../logger.js';
-import { callerAccountId, type RoleCredentials, roleCredentials, roleSessionName } from './assume-role.js';
+import { callerAccountId, type RoleCredentials, roleCredentials } from './assume-role.js';
 import type { AwsAccess } from './client-options.js';
+import { accountOf, iamRoleArn, isAccountId, isRoleName, partitionOf, roleSessionName } from './names.js';
 
 /** The function-level default of `executionRoleName`; the rule parameter wins over it. */
 export const EXECUTION_ROLE_NAME_ENV = 'EXECUTION_ROLE_NAME';
@@ -15,11 +16,6 @@ export interface AccessSettings {
   readonly defaultExecutionRoleName?: string;
 }
 
-/** The event is of another account than the function's, and no role to assume there is configured. */
-export class ForeignAccountError extends RuleError {
-  override name = 'ForeignAccountError';
-}
-
 /** How access is resolved; tests replace the STS side. */
 export interface AccessDependencies {
   readonly roleCredentials: RoleCredentials;
@@ -28,21 +24,6 @@ export interface AccessDependencies {
 }
 
 const defaultDependencies: AccessDependencies = { roleCredentials, callerAccountId };
-
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const ACCOUNT_ID = /^\d{12}$/;
-/** `arn:<partition>:<service>:<region>:<account>:<resource>` */
-const ARN = /^arn:(aws[a-z-]*):[a-z0-9-]+:[a-z0-9-]*:([^:]*):./;
-
-/** The partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`, ...), or undefined when it is not an ARN. */
-export const partitionOf = (arn: string | undefined): string | undefined =>
-  arn === undefined ? undefined : ARN.exec(arn)?.[1];
-
-/** The account of an ARN when it names a 12-digit one, or undefined. */
-export const accountOf = (arn: string | undefined): string | undefined => {
-  const account = arn === undefined ? undefined : ARN.exec(arn)?.[2];
-  return account !== undefined && ACCOUNT_ID.test(account) ? account : undefined;
-};
 
 /** The settings of this invocation: the function's ARN and EXECUTION_ROLE_NAME (blank means unset). */
 export const accessSettings = (
@@ -62,8 +43,8 @@ const roleNameFrom = (
 ): string | undefined => {
   if (executionRoleName !== undefined) return executionRoleName;
   const fallback = settings.defaultExecutionRoleName;
-  if (fallback !== undefined && !ROLE_NAME.test(fallback)) {
-    throw new RuleError(`${EXECUTION_ROLE_NAME_ENV} "${fallback}" is not a valid IAM role name`);
+  if (fallback !== undefined && !isRoleName(fallback)) {
+    throw new InvalidSettingError(`${EXECUTION_ROLE_NAME_ENV} "${fallback}" is not a valid IAM role name`);
   }
   return fallback;
 };
@@ -101,11 +82,11 @@ export const resolveAccess = async (
     return { accountId };
   }
 
-  if (!ACCOUNT_ID.test(accountId)) {
-    throw new RuleError(`The event's accountId "${accountId}" is not a 12-digit AWS account id`);
+  if (!isAccountId(accountId)) {
+    throw new InvalidEventError([`accountId "${accountId}" is not a 12-digit AWS account id`]);
   }
   const partition = partitionOf(envelope.configRuleArn) ?? partitionOf(settings.functionArn) ?? 'aws';
-  const roleArn = `arn:${partition}:iam::${accountId}:role/${roleName}`;
+  const roleArn = iamRoleArn(partition, accountId, roleName);
   const sessionName = roleSessionName(envelope.configRuleName);
   const credentials = dependencies.roleCredentials.provider({ roleArn, accountId, sessionName });
   await credentials();

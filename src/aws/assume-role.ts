@@ -1,6 +1,10 @@
-import type { AssumeRoleCommandOutput, STSClient } from '@aws-sdk/client-sts';
+import {
+  createIsIdentityExpiredFunction,
+  doesIdentityRequireRefresh,
+  memoizeIdentityProvider,
+} from '@smithy/core';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { RuleError } from '../errors.js';
+import { AssumeRoleError, RuleError } from '../errors.js';
 import { clientOptions } from './client-options.js';
 
 /**
@@ -12,10 +16,6 @@ export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 /** One hour: every role allows it (a role's maximum session duration is at least one hour). */
 export const SESSION_DURATION_SECONDS = 3600;
 
-/** STS accepts role session names of 2 to 64 characters from this set. */
-const SESSION_NAME_MAX = 64;
-const SESSION_NAME_INVALID = /[^\w+=,.@-]/g;
-
 /** A role to assume in a member account, and the session name that shows up in its CloudTrail. */
 export interface RoleSession {
   readonly roleArn: string;
@@ -23,37 +23,10 @@ export interface RoleSession {
   readonly sessionName: string;
 }
 
-/** AssumeRole failed: the message names the role and the account, and says what to check. */
-export class AssumeRoleError extends RuleError {
-  override name = 'AssumeRoleError';
-  readonly roleArn: string;
-  readonly accountId: string;
+/** Creates the (uncached) credential provider of a role session; replaceable in tests. */
+export type RoleProviderFactory = (session: RoleSession) => AwsCredentialIdentityProvider;
 
-  constructor(message: string, session: RoleSession, options?: ErrorOptions) {
-    super(message, options);
-    this.roleArn = session.roleArn;
-    this.accountId = session.accountId;
-  }
-}
-
-/**
- * The role session name for a rule: its name with every character STS does not accept replaced by `-`,
- * cut to 64 characters, so a member account's CloudTrail shows which rule acted.
- */
-export const roleSessionName = (ruleName: string): string =>
-  ruleName.replace(SESSION_NAME_INVALID, '-').slice(0, SESSION_NAME_MAX).padEnd(2, '-');
-
-/** Assumes a role; replaceable in tests. */
-export type AssumeRole = (session: RoleSession) => Promise<AwsCredentialIdentity>;
-
-let sts: Promise<STSClient> | undefined;
-
-/** The STS client, loaded only when a role is used: a single-account deployment never pays for it. */
-const stsClient = (): Promise<STSClient> => {
-  sts ??= import('@aws-sdk/client-sts').then(({ STSClient }) => new STSClient(clientOptions()));
-  return sts;
-};
-
+// AWS error codes, not classes: STS models no exception for them.
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException']);
 
 const assumeRoleError = (session: RoleSession, error: unknown): AssumeRoleError => {
@@ -71,95 +44,83 @@ const assumeRoleError = (session: RoleSession, error: unknown): AssumeRoleError 
   return new AssumeRoleError(`Could not assume ${where}: ${name}: ${message}`, session, { cause: error });
 };
 
-/** AssumeRole through STS, with the function's own credentials. */
-export const assumeWithSts: AssumeRole = async (session) => {
-  const [{ AssumeRoleCommand }, client] = await Promise.all([import('@aws-sdk/client-sts'), stsClient()]);
-  let output: AssumeRoleCommandOutput;
-  try {
-    output = await client.send(
-      new AssumeRoleCommand({
+/**
+ * AssumeRole through STS with the function's own credentials: the SDK's `fromTemporaryCredentials`, loaded
+ * on first use, with this rule's retry and timeout settings. Its failures name the role and the account.
+ * The provider is called without the calling client's settings, so every client of the account gets the
+ * same credentials whichever client asks first.
+ */
+export const temporaryCredentials: RoleProviderFactory = (session) => {
+  let provider: AwsCredentialIdentityProvider | undefined;
+  return async () => {
+    const { fromTemporaryCredentials } = await import('./sts.js');
+    provider ??= fromTemporaryCredentials({
+      params: {
         RoleArn: session.roleArn,
         RoleSessionName: session.sessionName,
         DurationSeconds: SESSION_DURATION_SECONDS,
-      }),
-    );
-  } catch (error) {
-    throw assumeRoleError(session, error);
-  }
-  const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = output.Credentials ?? {};
-  if (AccessKeyId === undefined || SecretAccessKey === undefined || Expiration === undefined) {
-    throw new AssumeRoleError(
-      `Could not assume role ${session.roleArn} in account ${session.accountId}: STS returned no credentials`,
-      session,
-    );
-  }
-  return {
-    accessKeyId: AccessKeyId,
-    secretAccessKey: SecretAccessKey,
-    ...(SessionToken === undefined ? {} : { sessionToken: SessionToken }),
-    expiration: Expiration,
-    accountId: session.accountId,
+      },
+      clientConfig: clientOptions(),
+    });
+    let identity: AwsCredentialIdentity;
+    try {
+      identity = await provider();
+    } catch (error) {
+      throw assumeRoleError(session, error);
+    }
+    return { ...identity, accountId: session.accountId };
   };
 };
 
-/** Credentials of assumed roles, cached per role session. */
+/** Credentials of assumed roles, kept per role session. */
 export interface RoleCredentials {
   /**
-   * A credential provider for the role session: it answers from the cache and assumes the role again only
-   * when the cached credentials are within REFRESH_MARGIN_MS of their expiry. Concurrent calls share one
-   * AssumeRole; a failed AssumeRole is not cached.
+   * The credential provider of a role session, the same one for every call within the session's lifetime.
+   * It is memoised the SDK's way: it assumes the role again only when the credentials are within
+   * REFRESH_MARGIN_MS of their expiry; concurrent calls share one AssumeRole; a failure is not kept.
    */
   provider(session: RoleSession): AwsCredentialIdentityProvider;
 }
 
 export interface RoleCredentialsOptions {
-  readonly assume?: AssumeRole;
-  /** Milliseconds since the epoch; a test passes a fake clock. */
-  readonly now?: () => number;
+  readonly providerFor?: RoleProviderFactory;
 }
 
-interface CacheEntry {
-  readonly credentials: Promise<AwsCredentialIdentity>;
-  /** When to assume the role again; infinite while the call is in flight, so concurrent callers share it. */
-  refreshAt: number;
-}
+/** A session not asked for in this long has expired credentials anyway: it is forgotten, STS client and all. */
+const FORGET_AFTER_MS = SESSION_DURATION_SECONDS * 1000;
 
-/** A credential cache; the container keeps one (`roleCredentials`), so a burst in one account assumes once. */
+const isExpiring = createIsIdentityExpiredFunction(REFRESH_MARGIN_MS);
+
+/**
+ * The providers of a container (`roleCredentials`), so a burst of events in one account assumes the role
+ * once. A central function sees many accounts: a session unused for an hour is dropped.
+ */
 export const createRoleCredentials = ({
-  assume = assumeWithSts,
-  now = Date.now,
+  providerFor = temporaryCredentials,
 }: RoleCredentialsOptions = {}): RoleCredentials => {
-  const cache = new Map<string, CacheEntry>();
-
-  const forget = (time: number) => {
-    for (const [key, entry] of cache) if (entry.refreshAt <= time) cache.delete(key);
+  const sessions = new Map<string, { provider: AwsCredentialIdentityProvider; usedAt: number }>();
+  return {
+    provider(session) {
+      const now = Date.now();
+      for (const [key, kept] of sessions) if (now - kept.usedAt >= FORGET_AFTER_MS) sessions.delete(key);
+      const key = `${session.roleArn}\n${session.sessionName}`;
+      let kept = sessions.get(key);
+      if (kept === undefined) {
+        const provider = memoizeIdentityProvider(
+          providerFor(session),
+          isExpiring,
+          doesIdentityRequireRefresh,
+        ) as AwsCredentialIdentityProvider;
+        kept = { provider, usedAt: now };
+        sessions.set(key, kept);
+      }
+      kept.usedAt = now;
+      return kept.provider;
+    },
   };
-
-  const get = async (session: RoleSession): Promise<AwsCredentialIdentity> => {
-    const key = `${session.roleArn}\n${session.sessionName}`;
-    const time = now();
-    const cached = cache.get(key);
-    if (cached !== undefined && time < cached.refreshAt) return cached.credentials;
-    forget(time);
-    const entry: CacheEntry = { credentials: assume(session), refreshAt: Number.POSITIVE_INFINITY };
-    cache.set(key, entry);
-    try {
-      const identity = await entry.credentials;
-      entry.refreshAt =
-        identity.expiration === undefined
-          ? Number.NEGATIVE_INFINITY
-          : identity.expiration.getTime() - REFRESH_MARGIN_MS;
-      return identity;
-    } catch (error) {
-      if (cache.get(key) === entry) cache.delete(key);
-      throw error;
-    }
-  };
-
-  return { provider: (session) => () => get(session) };
 };
 
-/** The container's credential cache. */
+/** The container's role credentials. */
 export const roleCredentials: RoleCredentials = createRoleCredentials();
 
 let callerAccount: Promise<string> | undefined;
@@ -170,11 +131,8 @@ let callerAccount: Promise<string> | undefined;
  */
 export const callerAccountId = (): Promise<string> => {
   callerAccount ??= (async () => {
-    const [{ GetCallerIdentityCommand }, client] = await Promise.all([
-      import('@aws-sdk/client-sts'),
-      stsClient(),
-    ]);
-    const { Account } = await client.send(new GetCallerIdentityCommand({}));
+    const { GetCallerIdentityCommand, STSClient } = await import('./sts.js');
+    const { Account } = await new STSClient(clientOptions()).send(new GetCallerIdentityCommand({}));
     if (Account === undefined) throw new RuleError('STS GetCallerIdentity returned no account');
     return Account;
   })().catch((error: unknown) => {

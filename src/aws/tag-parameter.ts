@@ -1,3 +1,4 @@
+import { TransformParameterError } from '@aws-lambda-powertools/parameters/errors';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { InvalidParametersError, RuleError } from '../errors.js';
@@ -20,8 +21,8 @@ export const readTagParameter = async (name: string, access: AwsAccess): Promise
     return await provider(access).get(name, { transform: 'json', maxAge: TAG_PARAMETER_MAX_AGE_SECONDS });
   } catch (error) {
     const reason = (error as Error).message;
-    // Powertools names a value that is not JSON a TransformParameterError: that is the user's input.
-    if ((error as Error).name === 'TransformParameterError') {
+    // A value that is not JSON is the user's input, not a failure to read it.
+    if (error instanceof TransformParameterError) {
       throw new InvalidParametersError([`SSM parameter "${name}" does not hold JSON: ${reason}`], {
         cause: error,
       });

@@ -1,13 +1,16 @@
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import { viewFromEc2Instance } from '../ec2/instance-view.js';
 import { ec2Inventory } from '../ec2/inventory.js';
+import { describeError } from '../errors.js';
 import type { ProfileRoles, ViewEnricher } from '../iam/profile-roles.js';
-import { ComplianceType, type Reason } from '../rule/compliance.js';
+import { keysInOtherCase } from '../rule/applicability.js';
+import { ComplianceType, type Decision, Reason } from '../rule/compliance.js';
 import { decide } from '../rule/decide.js';
-import { viewFromEc2Instance } from '../rule/instance-view.js';
+import type { InstanceView } from '../rule/instance-view.js';
 import { describeTag, type RuleParameters } from '../rule/parameters.js';
 import { mapBounded } from '../run/map-bounded.js';
 import type { CliClients } from './clients.js';
-import { describeError, ExitCode } from './errors.js';
+import { ExitCode } from './exit-code.js';
 
 /** Regions scanned at once unless --concurrency says otherwise. */
 export const DEFAULT_REGION_CONCURRENCY = 4;
@@ -29,12 +32,14 @@ export interface AuditResult {
   readonly compliance: ComplianceType;
   readonly reason: Reason;
   readonly annotation: string;
+  /** Reason `tag-key-case`: the spelling of the app-tier key the instance carries (`Tier` for `tier`). */
+  readonly otherCaseKey?: string;
 }
 
 /** How the scan of one region went. */
 export interface RegionOutcome {
   readonly region: string;
-  /** App-tier instances found (0 when the region failed). */
+  /** App-tier instances found (0 when the region failed); the tag key in another case does not count. */
   readonly instances: number;
   /** Why the region could not be scanned; its instances are then not in the results. */
   readonly error?: string;
@@ -45,7 +50,10 @@ export interface AuditReport {
   /** Where the parameters came from. */
   readonly source: string;
   readonly regions: readonly RegionOutcome[];
-  /** Sorted by region (in scan order), then instance id. */
+  /**
+   * Per region (in scan order): the app-tier instances by instance id, then, NOT_APPLICABLE, those that
+   * carry the app-tier tag key in another case (reason `tag-key-case`).
+   */
   readonly results: readonly AuditResult[];
 }
 
@@ -86,33 +94,51 @@ export const loadProfileRoles = async (
   return profileRoles(clients.iam(region));
 };
 
+const resultOf = (region: string, view: InstanceView, decision: Decision): AuditResult => {
+  const name = view.tags.get('Name');
+  return {
+    region,
+    instanceId: view.resourceId,
+    ...(name === undefined ? {} : { name }),
+    ...(view.state === undefined ? {} : { state: view.state }),
+    ...(view.instanceProfileArn === undefined ? {} : { instanceProfileArn: view.instanceProfileArn }),
+    compliance: decision.compliance,
+    reason: decision.reason,
+    annotation: decision.annotation,
+  };
+};
+
+/** The app-tier instances of a region, then those with the app-tier key in another case. */
 const scanRegion = async (
   clients: CliClients,
   region: string,
   parameters: RuleParameters,
   enrich: ViewEnricher | undefined,
-): Promise<AuditResult[]> => {
-  const results: AuditResult[] = [];
+): Promise<{ appTier: AuditResult[]; otherCase: AuditResult[] }> => {
+  const decideView = (view: InstanceView) => decide(view, parameters, { eventLeftScope: false });
+  const inventory = ec2Inventory(clients.ec2(region));
+  const appTier: AuditResult[] = [];
   // The very listing and decision the Lambda's sweep uses, so the command and Config never differ.
-  for await (const page of ec2Inventory(clients.ec2(region)).appTierInstances(parameters.tag)) {
-    const views = page.map((instance) => viewFromEc2Instance(instance));
+  for await (const page of inventory.appTierInstances(parameters.tag)) {
+    const views = page.map(viewFromEc2Instance);
     const enriched = enrich === undefined ? views : await mapBounded(views, ENRICH_CONCURRENCY, enrich);
-    for (const view of enriched) {
-      const decision = decide(view, parameters, { eventLeftScope: false });
-      const name = view.tags.get('Name');
-      results.push({
-        region,
-        instanceId: view.resourceId,
-        ...(name === undefined ? {} : { name }),
-        ...(view.state === undefined ? {} : { state: view.state }),
-        ...(view.instanceProfileArn === undefined ? {} : { instanceProfileArn: view.instanceProfileArn }),
-        compliance: decision.compliance,
-        reason: decision.reason,
-        annotation: decision.annotation,
+    for (const view of enriched) appTier.push(resultOf(region, view, decideView(view)));
+  }
+  // Kept only when the decision says so: an instance with both spellings of the key is app tier, listed above.
+  const otherCase: AuditResult[] = [];
+  for await (const page of inventory.otherCaseInstances(parameters.tag)) {
+    for (const view of page.map(viewFromEc2Instance)) {
+      const decision = decideView(view);
+      if (decision.reason !== Reason.TagKeyCase) continue;
+      const [otherCaseKey] = keysInOtherCase(view.tags, parameters.tag.key);
+      otherCase.push({
+        ...resultOf(region, view, decision),
+        ...(otherCaseKey === undefined ? {} : { otherCaseKey }),
       });
     }
   }
-  return results.sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+  const byId = (a: AuditResult, b: AuditResult) => a.instanceId.localeCompare(b.instanceId);
+  return { appTier: appTier.sort(byId), otherCase: otherCase.sort(byId) };
 };
 
 /**
@@ -140,16 +166,16 @@ export const audit = async (options: AuditOptions): Promise<AuditReport> => {
     async (region): Promise<{ outcome: RegionOutcome; results: AuditResult[] }> => {
       let outcome: { outcome: RegionOutcome; results: AuditResult[] };
       try {
-        const results = await scanRegion(clients, region, parameters, enrich);
-        outcome = { outcome: { region, instances: results.length }, results };
+        const { appTier, otherCase } = await scanRegion(clients, region, parameters, enrich);
+        outcome = { outcome: { region, instances: appTier.length }, results: [...appTier, ...otherCase] };
       } catch (error) {
         outcome = { outcome: { region, instances: 0, error: describeError(error) }, results: [] };
       }
       done += 1;
       const { instances, error } = outcome.outcome;
-      progress(
-        `[${done}/${regions.length}] ${region}: ${error === undefined ? `${instances} app-tier instance(s)` : `failed: ${error}`}`,
-      );
+      const otherCase = outcome.results.length - instances;
+      const found = `${instances} app-tier instance(s)${otherCase > 0 ? `, ${otherCase} with the tag key in another case` : ''}`;
+      progress(`[${done}/${regions.length}] ${region}: ${error === undefined ? found : `failed: ${error}`}`);
       return outcome;
     },
   );
@@ -161,7 +187,10 @@ export const audit = async (options: AuditOptions): Promise<AuditReport> => {
   };
 };
 
-/** Results per compliance type, and the regions that failed. */
+/**
+ * Results per compliance type; among the NOT_APPLICABLE, those with the tag key in another case
+ * (`tagKeyCase`); and the regions that failed.
+ */
 export const countResults = (report: AuditReport) => {
   const counts = {
     [ComplianceType.Compliant]: 0,
@@ -169,7 +198,11 @@ export const countResults = (report: AuditReport) => {
     [ComplianceType.NotApplicable]: 0,
   };
   for (const result of report.results) counts[result.compliance] += 1;
-  return { ...counts, regionErrors: report.regions.filter((region) => region.error !== undefined).length };
+  return {
+    ...counts,
+    tagKeyCase: report.results.filter((result) => result.reason === Reason.TagKeyCase).length,
+    regionErrors: report.regions.filter((region) => region.error !== undefined).length,
+  };
 };
 
 /** 2 when a region could not be scanned, 1 when an instance is NON_COMPLIANT, 0 otherwise. */

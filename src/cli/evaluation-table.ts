@@ -1,8 +1,13 @@
+/** The message type of a row whose file is not a JSON event: nothing was invoked. */
+export const UNREADABLE = '(unreadable)';
+
 /** One line of the `npm start` report: an evaluation received for an event, or a failed invocation. */
 export interface RunRow {
   /** The event file's name. */
   file: string;
-  /** `invokingEvent.messageType`, or `(unreadable)` when the event could not be read. */
+  /** The event file's path, as given (relative to the working directory). */
+  path: string;
+  /** `invokingEvent.messageType`, or UNREADABLE when the file is not a JSON event. */
   messageType: string;
   resourceType?: string;
   resourceId?: string;
@@ -26,17 +31,24 @@ const SHORT_MESSAGE_TYPES: Record<string, string> = {
 const MIN_ANNOTATION_WIDTH = 24;
 const GAP = '  ';
 
-// A word longer than the column (an ARN, say) is cut into pieces that fit.
-const piecesOf = (word: string, width: number): string[] =>
-  Array.from({ length: Math.ceil(word.length / width) }, (_, index) =>
-    word.slice(index * width, (index + 1) * width),
-  );
+// The AWS CLI commands annotations name (`ec2 associate-iam-instance-profile`): kept on one line, as a
+// person copies them. Their spaces become no-break spaces while the text is wrapped.
+const COMMAND = /\b(?:aws )?(?:ec2|iam|sts|ssm|configservice) [a-z0-9]+(?:-[a-z0-9]+)+/g;
+const NO_BREAK_SPACE = '\u00a0';
+const BREAKABLE_SPACE = /[ \t\r\n]+/;
 
-/** Splits text into lines of at most `width` characters, at spaces where it can. */
+/**
+ * Splits text into lines of at most `width` characters at spaces. A word is never cut: one longer than
+ * the width (an ARN) gets a line of its own, wider than the column, so that it can be copied whole.
+ */
 export const wrapText = (text: string, width: number): string[] => {
+  const words = text
+    .replace(COMMAND, (command) => command.replaceAll(' ', NO_BREAK_SPACE))
+    .split(BREAKABLE_SPACE)
+    .filter((word) => word !== '');
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(/\s+/).flatMap((part) => piecesOf(part, width))) {
+  for (const word of words) {
     if (line === '') line = word;
     else if (line.length + 1 + word.length <= width) line = `${line} ${word}`;
     else {
@@ -45,7 +57,7 @@ export const wrapText = (text: string, width: number): string[] => {
     }
   }
   lines.push(line);
-  return lines;
+  return lines.map((wrapped) => wrapped.replaceAll(NO_BREAK_SPACE, ' '));
 };
 
 const resourceOf = (row: RunRow): string => {

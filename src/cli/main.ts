@@ -1,14 +1,13 @@
 import { parseArgs } from 'node:util';
-import { RuleError } from '../errors.js';
+import { isRegionName } from '../aws/names.js';
+import { CommandError, describeError, UsageError } from '../errors.js';
 import { audit, auditExitCode, DEFAULT_REGION_CONCURRENCY, loadProfileRoles } from './audit.js';
 import { type CliClients, cliClients } from './clients.js';
-import { CommandError, describeError, ExitCode, UsageError } from './errors.js';
+import { ExitCode } from './exit-code.js';
 import { OutputFormat, type Rendered, renderAudit, renderRemediation } from './output.js';
 import { checkTargetProfile, remediate, remediationExitCode } from './remediate.js';
-import { type ParameterFlags, resolveCliParameters } from './rule-parameters.js';
-
-/** The name of the `bin` in package.json. */
-export const PROGRAM = 'app-tier-iam-role-rule';
+import { checkParameterFlags, type ParameterFlags, resolveCliParameters } from './rule-parameters.js';
+import { Command, PROGRAM, USAGE, usageOf } from './usage.js';
 
 /** Where a run writes, and which AWS clients it uses; tests give their own. */
 export interface CliIo {
@@ -17,47 +16,6 @@ export interface CliIo {
   /** Creates the AWS clients; by default from the standard credentials chain. */
   readonly clients?: () => CliClients;
 }
-
-export const USAGE = `Usage: ${PROGRAM} <command> [options]
-
-Commands:
-  audit       List the app-tier EC2 instances of every enabled region (or of those named) and whether
-              each gets its credentials from an IAM role, decided as the AWS Config rule decides.
-  remediate   Attach an instance profile to the NON_COMPLIANT instances the audit finds
-              (ec2:AssociateIamInstanceProfile; nothing is re-created). A dry run unless --apply.
-  help        Show this help.
-
-Which instances, and how they are judged (audit and remediate):
-  --tag-key KEY                    the app-tier tag key (case-sensitive)
-  --tag-value VALUES               its value, or comma-separated values; * for any value
-  --rule-name NAME                 take the parameters of this deployed Config rule
-                                   (config:DescribeConfigRules); the flags above win over them
-  --rule-region REGION             the rule's region (default: the profile's region or AWS_REGION)
-  --allowed-instance-profile-arns ARNS
-                                   only these instance profiles are compliant (comma-separated)
-  --require-role-in-profile        a profile that holds no IAM role is NON_COMPLIANT
-                                   (iam:GetInstanceProfile)
-  --region REGION                  scan this region; repeat it or separate with commas
-                                   (default: every region enabled for the account)
-  --profile NAME                   the AWS named profile (default: the standard credentials chain)
-  --concurrency N                  regions scanned at once (default ${DEFAULT_REGION_CONCURRENCY})
-
-remediate:
-  --instance-profile NAME|ARN      the instance profile to attach (required)
-  --apply                          act; without it, only print what would be done
-  --replace                        also replace a profile already attached
-                                   (ec2:ReplaceIamInstanceProfileAssociation)
-
-Output:
-  --output table|json|csv          default: table
-  --quiet                          no progress on stderr
-  --help                           show this help
-
-Exit codes:
-  0  nothing is NON_COMPLIANT (remediate: nothing is left to fix)
-  1  something is NON_COMPLIANT (remediate: something is left to fix, or a dry run has work to do)
-  2  an error: bad options, a region that could not be scanned, an action that failed
-`;
 
 const OPTIONS = {
   region: { type: 'string', multiple: true, short: 'r' },
@@ -79,7 +37,6 @@ const OPTIONS = {
 
 const REMEDIATE_ONLY = ['instance-profile', 'apply', 'replace'] as const;
 const MAX_CONCURRENCY = 32;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'];
 
@@ -112,7 +69,7 @@ const regions = (values: readonly string[] | undefined): string[] | undefined =>
   const names = [...new Set(values.flatMap((value) => value.split(',')).map((name) => name.trim()))].filter(
     (name) => name !== '',
   );
-  const wrong = names.filter((name) => !REGION.test(name));
+  const wrong = names.filter((name) => !isRegionName(name));
   if (wrong.length > 0) throw new UsageError(`--region: not a region name: ${wrong.join(', ')}`);
   if (names.length === 0) throw new UsageError('--region names no region');
   return names;
@@ -127,17 +84,21 @@ const parameterFlags = (values: Values): ParameterFlags => ({
   ruleRegion: values['rule-region'],
 });
 
-const run = async (command: 'audit' | 'remediate', values: Values, io: CliIo): Promise<ExitCode> => {
-  if (command === 'audit') {
+const isCommand = (name: string): name is Command => (Object.values(Command) as string[]).includes(name);
+
+const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCode> => {
+  if (command === Command.Audit) {
     const given = REMEDIATE_ONLY.filter((name) => values[name] !== undefined);
     if (given.length > 0) {
       throw new UsageError(`${given.map((name) => `--${name}`).join(', ')}: only for remediate`);
     }
   }
   const target = values['instance-profile'];
-  if (command === 'remediate' && target === undefined) {
+  if (command === Command.Remediate && target === undefined) {
     throw new UsageError('remediate needs --instance-profile NAME|ARN: the instance profile to attach');
   }
+  const flags = parameterFlags(values);
+  checkParameterFlags(flags);
   const format = outputFormat(values.output);
   const scan = {
     regions: regions(values.region),
@@ -152,35 +113,24 @@ const run = async (command: 'audit' | 'remediate', values: Values, io: CliIo): P
     const whose = values.profile === undefined ? '' : ` for profile "${values.profile}"`;
     throw new CommandError(`No AWS credentials${whose}: ${describeError(error)}`, { cause: error });
   }
-  const { parameters, source } = await resolveCliParameters(
-    parameterFlags(values),
-    clients,
-    scan.regions?.[0],
-  );
+  const { parameters, source } = await resolveCliParameters(flags, clients, scan.regions?.[0]);
   const print = (rendered: Rendered) => {
     io.stdout(rendered.stdout);
     if (rendered.stderr !== undefined) io.stderr(rendered.stderr);
   };
 
-  if (command === 'audit') {
+  if (command === Command.Audit) {
     const report = await audit({ clients, parameters, source, ...scan });
     print(renderAudit(report, format));
     return auditExitCode(report);
   }
 
   const instanceProfile = target as string;
-  const profileRoles = parameters.requireRoleInProfile
-    ? await loadProfileRoles(clients, scan.regions ?? [])
-    : undefined;
+  // IAM's answers are shared with the audit: each profile costs one call.
+  const profileRoles = await loadProfileRoles(clients, scan.regions ?? []);
   // Refused before the scan: a profile that cannot make the instances compliant is not attached anywhere.
   await checkTargetProfile(instanceProfile, parameters, profileRoles);
-  const report = await audit({
-    clients,
-    parameters,
-    source,
-    ...scan,
-    ...(profileRoles === undefined ? {} : { profileRoles }),
-  });
+  const report = await audit({ clients, parameters, source, ...scan, profileRoles });
   const remediation = await remediate({
     clients,
     audit: report,
@@ -204,30 +154,34 @@ export const main = async (argv: readonly string[], io: CliIo): Promise<ExitCode
     io.stderr(USAGE);
     return ExitCode.Error;
   }
-  if (command === 'help' || command === '--help' || command === '-h') {
+  const help = command === 'help' || command === '--help' || command === '-h';
+  // `help` alone shows the commands; `help <command>` what `<command> --help` shows.
+  const name = help ? args[0] : command;
+  if (name === undefined) {
     io.stdout(USAGE);
     return ExitCode.Ok;
   }
-  if (command !== 'audit' && command !== 'remediate') {
-    io.stderr(`error: unknown command "${command}"\n\n${USAGE}`);
+  if (!isCommand(name)) {
+    io.stderr(`error: unknown command "${name}"\n\n${USAGE}`);
     return ExitCode.Error;
+  }
+  if (help) {
+    io.stdout(usageOf(name));
+    return ExitCode.Ok;
   }
 
   const previousProfile = process.env.AWS_PROFILE;
   try {
     const values = parseOptions(args);
     if (values.help === true) {
-      io.stdout(USAGE);
+      io.stdout(usageOf(name));
       return ExitCode.Ok;
     }
     if (values.profile !== undefined) process.env.AWS_PROFILE = values.profile;
-    return await run(command, values, io);
+    return await run(name, values, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`error: ${error.message}\nRun "${PROGRAM} help" for the options.\n`);
-    } else if (error instanceof RuleError) {
-      // Our own errors say what is wrong in their message; an AWS error also needs its name (the code).
-      io.stderr(`error: ${error.message}\n`);
+      io.stderr(`error: ${error.message}\nRun "${PROGRAM} ${name} --help" for its options.\n`);
     } else {
       io.stderr(`error: ${describeError(error)}\n`);
     }

@@ -1,7 +1,8 @@
+import { parseInstanceProfileArn } from '../aws/names.js';
 import { ComplianceType } from '../rule/compliance.js';
 import { ANY_VALUE, describeTag, type RuleParameters } from '../rule/parameters.js';
-import { type AuditReport, countResults, type RegionOutcome } from './audit.js';
-import { RemediationOutcome, type RemediationReport } from './remediate.js';
+import { type AuditReport, type AuditResult, countResults, type RegionOutcome } from './audit.js';
+import { RemediationOutcome, type RemediationReport, type RemediationResult } from './remediate.js';
 
 /** How a command prints its result: a table for people, JSON or CSV for machines. */
 export const OutputFormat = { Table: 'table', Json: 'json', Csv: 'csv' } as const;
@@ -41,7 +42,7 @@ export const toTable = (header: readonly string[], rows: readonly (readonly stri
 
 /** The name part of an instance profile ARN, for the table (JSON and CSV carry the whole ARN). */
 const profileName = (arn: string | undefined): string =>
-  arn === undefined ? NONE : arn.slice(arn.lastIndexOf('/') + 1);
+  arn === undefined ? NONE : (parseInstanceProfileArn(arn)?.name ?? arn);
 
 const parametersJson = (parameters: RuleParameters) => ({
   tag: {
@@ -78,57 +79,79 @@ const failedRegions = (regions: readonly RegionOutcome[]): string =>
     .map((region) => `Region ${region.region} was not scanned: ${region.error}\n`)
     .join('');
 
-const AUDIT_CSV_HEADER = [
+/** What the instances with the tag key in another case mean, under the table. */
+const otherCaseLine = (report: AuditReport, count: number): string => {
+  const key = report.parameters.tag.key;
+  const spellings = new Set(report.results.flatMap((result) => result.otherCaseKey ?? []));
+  return (
+    `${count} instance(s) carry the tag key in another case (${[...spellings].join(', ')} for ${key}): ` +
+    'tag keys are case-sensitive, so the rule does not count them as app tier.\n'
+  );
+};
+
+/** The fields of a result in JSON, in order; CSV has the same columns, in snake_case. */
+const AUDIT_FIELDS = [
   'region',
-  'instance_id',
+  'instanceId',
   'name',
   'state',
-  'instance_profile_arn',
+  'instanceProfileArn',
   'compliance',
   'reason',
   'annotation',
-];
+] as const satisfies readonly (keyof AuditResult)[];
+const REMEDIATION_FIELDS = [
+  'region',
+  'instanceId',
+  'name',
+  'currentProfileArn',
+  'outcome',
+  'detail',
+] as const satisfies readonly (keyof RemediationResult)[];
+
+const snakeCase = (field: string): string => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+/**
+ * JSON (the document, the regions, the results' fields, the summary) or CSV (a column per field, the
+ * failed regions on stderr); undefined for the table, which each command lays out itself.
+ */
+const machineReadable = <Row extends object>(
+  format: OutputFormat,
+  fields: readonly (keyof Row & string)[],
+  rows: readonly Row[],
+  regions: readonly RegionOutcome[],
+  document: Record<string, unknown>,
+  summary: Record<string, number>,
+): Rendered | undefined => {
+  const value = (row: Row, field: keyof Row & string) => row[field] as string | undefined;
+  if (format === OutputFormat.Json) {
+    const results = rows.map((row) =>
+      Object.fromEntries(fields.map((field) => [field, value(row, field) ?? null])),
+    );
+    const json = { ...document, regions: regionsJson(regions), results, summary };
+    return { stdout: `${JSON.stringify(json, null, 2)}\n` };
+  }
+  if (format === OutputFormat.Csv) {
+    const csv = toCsv(
+      fields.map(snakeCase),
+      rows.map((row) => fields.map((field) => value(row, field) ?? '')),
+    );
+    const errors = failedRegions(regions);
+    return { stdout: csv, ...(errors === '' ? {} : { stderr: errors }) };
+  }
+  return undefined;
+};
 
 /** The audit in the chosen format. */
 export const renderAudit = (report: AuditReport, format: OutputFormat): Rendered => {
   const counts = countResults(report);
-  if (format === OutputFormat.Json) {
-    const document = {
-      command: 'audit',
-      parameters: parametersJson(report.parameters),
-      source: report.source,
-      regions: regionsJson(report.regions),
-      results: report.results.map((result) => ({
-        region: result.region,
-        instanceId: result.instanceId,
-        name: result.name ?? null,
-        state: result.state ?? null,
-        instanceProfileArn: result.instanceProfileArn ?? null,
-        compliance: result.compliance,
-        reason: result.reason,
-        annotation: result.annotation,
-      })),
-      summary: counts,
-    };
-    return { stdout: `${JSON.stringify(document, null, 2)}\n` };
-  }
-  if (format === OutputFormat.Csv) {
-    const rows = report.results.map((result) => [
-      result.region,
-      result.instanceId,
-      result.name ?? '',
-      result.state ?? '',
-      result.instanceProfileArn ?? '',
-      result.compliance,
-      result.reason,
-      result.annotation,
-    ]);
-    const errors = failedRegions(report.regions);
-    return { stdout: toCsv(AUDIT_CSV_HEADER, rows), ...(errors === '' ? {} : { stderr: errors }) };
-  }
+  const document = { command: 'audit', parameters: parametersJson(report.parameters), source: report.source };
+  const machine = machineReadable(format, AUDIT_FIELDS, report.results, report.regions, document, counts);
+  if (machine !== undefined) return machine;
 
   const scanned = report.regions.length - counts.regionErrors;
   const lines = [`Audit of ${report.regions.length} region(s): ${describeParameters(report)}\n\n`];
+  const appTier = report.results.length - counts.tagKeyCase;
   if (report.results.length === 0) {
     lines.push(`No app-tier instances in the ${scanned} region(s) scanned.\n`);
   } else {
@@ -146,16 +169,15 @@ export const renderAudit = (report: AuditReport, format: OutputFormat): Rendered
         ]),
       ),
       '\n',
-      `${report.results.length} app-tier instance(s) in ${scanned} region(s) scanned: ` +
+      `${appTier} app-tier instance(s) in ${scanned} region(s) scanned: ` +
         `${counts[ComplianceType.Compliant]} COMPLIANT, ${counts[ComplianceType.NonCompliant]} NON_COMPLIANT, ` +
-        `${counts[ComplianceType.NotApplicable]} NOT_APPLICABLE.\n`,
+        `${counts[ComplianceType.NotApplicable] - counts.tagKeyCase} NOT_APPLICABLE.\n`,
     );
+    if (counts.tagKeyCase > 0) lines.push(otherCaseLine(report, counts.tagKeyCase));
   }
   lines.push(failedRegions(report.regions));
   return { stdout: lines.join('') };
 };
-
-const REMEDIATION_CSV_HEADER = ['region', 'instance_id', 'name', 'current_profile_arn', 'outcome', 'detail'];
 
 const outcomeCounts = (report: RemediationReport) => {
   const counts = Object.fromEntries(
@@ -168,40 +190,24 @@ const outcomeCounts = (report: RemediationReport) => {
 /** The remediation in the chosen format. */
 export const renderRemediation = (report: RemediationReport, format: OutputFormat): Rendered => {
   const counts = outcomeCounts(report);
-  const mode = report.apply ? 'apply' : 'dry-run';
-  if (format === OutputFormat.Json) {
-    const document = {
-      command: 'remediate',
-      mode,
-      instanceProfile: report.instanceProfile,
-      replace: report.replace,
-      parameters: parametersJson(report.audit.parameters),
-      source: report.audit.source,
-      regions: regionsJson(report.audit.regions),
-      results: report.results.map((result) => ({
-        region: result.region,
-        instanceId: result.instanceId,
-        name: result.name ?? null,
-        currentProfileArn: result.currentProfileArn ?? null,
-        outcome: result.outcome,
-        detail: result.detail,
-      })),
-      summary: { ...counts, regionErrors: countResults(report.audit).regionErrors },
-    };
-    return { stdout: `${JSON.stringify(document, null, 2)}\n` };
-  }
-  if (format === OutputFormat.Csv) {
-    const rows = report.results.map((result) => [
-      result.region,
-      result.instanceId,
-      result.name ?? '',
-      result.currentProfileArn ?? '',
-      result.outcome,
-      result.detail,
-    ]);
-    const errors = failedRegions(report.audit.regions);
-    return { stdout: toCsv(REMEDIATION_CSV_HEADER, rows), ...(errors === '' ? {} : { stderr: errors }) };
-  }
+  const document = {
+    command: 'remediate',
+    mode: report.apply ? 'apply' : 'dry-run',
+    instanceProfile: report.instanceProfile,
+    replace: report.replace,
+    parameters: parametersJson(report.audit.parameters),
+    source: report.audit.source,
+  };
+  const summary = { ...counts, regionErrors: countResults(report.audit).regionErrors };
+  const machine = machineReadable(
+    format,
+    REMEDIATION_FIELDS,
+    report.results,
+    report.audit.regions,
+    document,
+    summary,
+  );
+  if (machine !== undefined) return machine;
 
   const lines = [
     `${report.apply ? 'Remediation' : 'Dry run'} with instance profile ${report.instanceProfile} ` +

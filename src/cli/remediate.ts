@@ -6,13 +6,15 @@ import {
   type IamInstanceProfileSpecification,
   ReplaceIamInstanceProfileAssociationCommand,
 } from '@aws-sdk/client-ec2';
+import { isInstanceProfileArn, isInstanceProfileName, parseInstanceProfileArn } from '../aws/names.js';
+import { CommandError, describeError, UsageError } from '../errors.js';
 import type { ProfileRoles } from '../iam/profile-roles.js';
 import { ComplianceType } from '../rule/compliance.js';
 import type { RuleParameters } from '../rule/parameters.js';
 import { mapBounded } from '../run/map-bounded.js';
 import type { AuditReport, AuditResult } from './audit.js';
 import type { CliClients } from './clients.js';
-import { CommandError, describeError, ExitCode, UsageError } from './errors.js';
+import { ExitCode } from './exit-code.js';
 
 /** What happened to one NON_COMPLIANT instance. */
 export const RemediationOutcome = {
@@ -63,30 +65,27 @@ export interface RemediateOptions {
 }
 
 const DEFAULT_CONCURRENCY = 4;
-const PROFILE_NAME = /^[\w+=,.@-]{1,128}$/;
-const PROFILE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:instance-profile\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,128})$/;
 /** Associations that give (or are about to give) the instance its profile. */
 const LIVE_ASSOCIATION_STATES = ['associating', 'associated'];
 
-const nameOf = (arn: string): string | undefined => PROFILE_ARN.exec(arn)?.[1];
-
 /** Whether an attached profile (an ARN) is the one asked for (a name or an ARN). */
 export const isSameProfile = (arn: string, target: string): boolean =>
-  target.startsWith('arn:') ? arn === target : nameOf(arn) === target;
+  target.startsWith('arn:') ? arn === target : parseInstanceProfileArn(arn)?.name === target;
 
 const specification = (target: string): IamInstanceProfileSpecification =>
   target.startsWith('arn:') ? { Arn: target } : { Name: target };
 
 /**
- * Refuses, before anything is touched, a profile that would leave the instances NON_COMPLIANT: one outside
+ * Refuses, before anything is touched (and before a dry run reports what it would do), a profile that
+ * cannot make the instances compliant: one that does not exist (iam:GetInstanceProfile), one outside
  * allowedInstanceProfileArns, or (with requireRoleInProfile) one that holds no IAM role.
  */
 export const checkTargetProfile = async (
   target: string,
   parameters: RuleParameters,
-  roles: ProfileRoles | undefined,
+  roles: ProfileRoles,
 ): Promise<void> => {
-  if (target.startsWith('arn:') ? !PROFILE_ARN.test(target) : !PROFILE_NAME.test(target)) {
+  if (target.startsWith('arn:') ? !isInstanceProfileArn(target) : !isInstanceProfileName(target)) {
     throw new UsageError(
       `--instance-profile "${target}" is neither an instance profile name nor an ARN (arn:aws:iam::<account>:instance-profile/<name>)`,
     );
@@ -97,9 +96,20 @@ export const checkTargetProfile = async (
       `Instance profile ${target} is not in allowedInstanceProfileArns: the instances would stay NON_COMPLIANT`,
     );
   }
-  if (parameters.requireRoleInProfile && roles !== undefined && (await roles.holdsRole(target)) === false) {
+  const facts = await roles.describe(target);
+  const otherArn = target.startsWith('arn:') && facts?.arn !== undefined && facts.arn !== target;
+  if (facts?.exists === false || otherArn) {
     throw new CommandError(
-      `Instance profile ${target} holds no IAM role (or does not exist): it would give the instances no credentials; add one with iam add-role-to-instance-profile`,
+      `Instance profile ${target} does not exist (iam:GetInstanceProfile)` +
+        (otherArn
+          ? `: this account's profile ${parseInstanceProfileArn(target)?.name} is ${facts?.arn}`
+          : '') +
+        '; create it (iam create-instance-profile) or name one that exists',
+    );
+  }
+  if (parameters.requireRoleInProfile && facts?.holdsRole === false) {
+    throw new CommandError(
+      `Instance profile ${target} holds no IAM role: it would give the instances no credentials; add one with iam add-role-to-instance-profile`,
     );
   }
 };

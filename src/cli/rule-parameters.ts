@@ -1,5 +1,11 @@
-import { DescribeConfigRulesCommand, NoSuchConfigRuleException } from '@aws-sdk/client-config-service';
+import {
+  type ConfigRule,
+  DescribeConfigRulesCommand,
+  NoSuchConfigRuleException,
+} from '@aws-sdk/client-config-service';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { CommandError, UsageError } from '../errors.js';
+import { isRecord } from '../json.js';
 import {
   completeParameters,
   type ParsedRuleParameters,
@@ -9,7 +15,6 @@ import {
   type RuleParameters,
 } from '../rule/parameters.js';
 import type { CliClients } from './clients.js';
-import { CommandError, UsageError } from './errors.js';
 
 /** The options of the command line that say which instances are app tier and how they are judged. */
 export interface ParameterFlags {
@@ -47,23 +52,27 @@ const override = (raw: Raw, name: RuleParameterName, value: string | undefined):
   raw[name] = value;
 };
 
+const noSuchRule = (name: string, region: string, options?: ErrorOptions) =>
+  new CommandError(`No AWS Config rule named "${name}" in ${region} (set --rule-region?)`, options);
+
 const readRule = async (clients: CliClients, name: string, region: string): Promise<Raw> => {
-  let input: string | undefined;
+  let rules: readonly ConfigRule[];
   try {
     const output = await clients
       .config(region)
       .send(new DescribeConfigRulesCommand({ ConfigRuleNames: [name] }));
-    input = output.ConfigRules?.[0]?.InputParameters;
+    rules = output.ConfigRules ?? [];
   } catch (error) {
-    if (error instanceof NoSuchConfigRuleException || (error as Error).name === 'NoSuchConfigRuleException') {
-      throw new CommandError(`No AWS Config rule named "${name}" in ${region} (set --rule-region?)`, {
-        cause: error,
-      });
-    }
+    if (error instanceof NoSuchConfigRuleException) throw noSuchRule(name, region, { cause: error });
     throw new CommandError(`Could not read Config rule "${name}" in ${region}: ${(error as Error).message}`, {
       cause: error,
     });
   }
+  // AWS answers an unknown name with NoSuchConfigRuleException; other endpoints answer with an empty list
+  // (or with rules of other names): the rule is not there either way.
+  const rule = rules.find((candidate) => candidate.ConfigRuleName === name);
+  if (rule === undefined) throw noSuchRule(name, region);
+  const input = rule.InputParameters;
   if (input === undefined || input.trim() === '') return {};
   let raw: unknown;
   try {
@@ -72,7 +81,7 @@ const readRule = async (clients: CliClients, name: string, region: string): Prom
     // The parser names the problem exactly as the Lambda would report it.
     parseRuleParameters(input);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) parseRuleParameters(input);
+  if (!isRecord(raw)) parseRuleParameters(input);
   return { ...(raw as Raw) };
 };
 
@@ -97,6 +106,29 @@ const readTagParameter = async (clients: CliClients, name: string, region: strin
 };
 
 /**
+ * Refuses flags that cannot name the app tier: without --rule-name, both --tag-key and --tag-value are
+ * needed, and the message names the one that is missing.
+ */
+export const checkParameterFlags = (flags: ParameterFlags): void => {
+  if (flags.ruleName !== undefined) return;
+  const { tagKey, tagValue } = flags;
+  if (tagKey === undefined && tagValue === undefined) {
+    throw new UsageError(
+      'Name the app-tier tag with --tag-key and --tag-value, or a deployed rule with --rule-name',
+    );
+  }
+  if (tagValue === undefined) {
+    throw new UsageError(
+      `--tag-value is missing: with --tag-key ${tagKey}, name the value that marks the app tier ` +
+        '(or comma-separated values, or * for any value)',
+    );
+  }
+  if (tagKey === undefined) {
+    throw new UsageError(`--tag-key is missing: name the tag key whose value ${tagValue} marks the app tier`);
+  }
+};
+
+/**
  * The rule parameters of a command run, through the same parser as the Lambda: the deployed rule's
  * InputParameters (with --rule-name), then the flags on top. The tag flags replace the rule's tag;
  * --require-role-in-profile can only switch the check on.
@@ -106,11 +138,7 @@ export const resolveCliParameters = async (
   clients: CliClients,
   fallbackRegion?: string,
 ): Promise<ResolvedParameters> => {
-  if (flags.ruleName === undefined && (flags.tagKey === undefined || flags.tagValue === undefined)) {
-    throw new UsageError(
-      'Name the app-tier tag with --tag-key and --tag-value, or a deployed rule with --rule-name',
-    );
-  }
+  checkParameterFlags(flags);
   let raw: Raw = {};
   let ruleRegion: string | undefined;
   let source = 'command line';

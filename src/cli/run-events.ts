@@ -1,26 +1,33 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Context } from 'aws-lambda';
+import { parseArn } from '../aws/names.js';
+import { describeError } from '../errors.js';
+import type { JsonObject } from '../json.js';
 import { type LocalAws, loadSeed, startLocalAws } from '../local-aws/index.js';
-import { type RunRow, renderTable } from './evaluation-table.js';
+import { type RunRow, renderTable, UNREADABLE } from './evaluation-table.js';
+import { eventFiles, readEventFile } from './event-files.js';
 import { FUNCTION_NAME, FUNCTION_TIMEOUT_MS, lambdaContext, MEMORY_SIZE_MB } from './lambda-context.js';
 
 const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const DEFAULT_REGION = 'us-east-1';
 const DEFAULT_ACCOUNT_ID = '123456789012';
 
-const USAGE = `Usage: npm start -- [options] [event.json ...]
+const USAGE = `Usage: npm start -- [options] [event.json | folder ...]
        npm start --silent -- --json > rows.json   (--silent keeps npm's own lines off stdout)
 
-Builds the Lambda bundle, then invokes dist/function/handler.mjs once per sample event (events/*.json, or the
-files given) against a local AWS endpoint seeded from events/local-aws/, and prints what the endpoint
-received through PutEvaluations: one row per evaluation, ERROR for an invocation that failed.
-Exit code 1 if any invocation failed.
+Builds the Lambda function (npm run build), then invokes its handler once per event (events/*.json, or
+the files given; a folder stands for every .json file in it) against a local AWS endpoint seeded from
+events/local-aws/, and prints what the endpoint received through PutEvaluations: one row per
+evaluation, ERROR for an invocation that failed. A file that is not a JSON event gets one line saying
+why. Exit code 1 if any event failed, 2 if the build failed.
 
 Options:
-  --verbose  show the Lambda's JSON logs (INFO and above) on stderr
+  --verbose  also show the build's output (sizes, chunks) and the Lambda's JSON logs (INFO and above)
+             on stderr
   --json     print the rows as JSON instead of a table
   --help     show this text
 
@@ -30,11 +37,11 @@ ScheduledNotification (scheduled) and ConfigurationSnapshotDeliveryCompleted (sn
 
 /** How `runEvents` runs the bundle. */
 export interface RunEventsOptions {
-  /** The built bundle exporting `handler`; default `dist/function/handler.mjs`. */
+  /** The built module exporting `handler`; default: the one the build wrote under `dist/`. */
   bundle?: string;
   /** The seed directory of the local endpoint; default `events/local-aws`. */
   seedDir?: string;
-  /** The Lambda's POWERTOOLS_LOG_LEVEL; default WARN. */
+  /** The Lambda's POWERTOOLS_LOG_LEVEL; default SILENT (a failed invocation is a row of the report). */
   logLevel?: string;
   /**
    * An endpoint the caller started (and stops), e.g. to inject faults or read the requests; `seedDir`
@@ -59,22 +66,26 @@ const importHandler = async (bundle: string): Promise<Handler> => {
   return module.handler as Handler;
 };
 
-/** The sample events: every `events/*.json`, sorted. */
-export const defaultEventFiles = async (): Promise<string[]> => {
-  const dir = join(PROJECT_DIR, 'events');
-  return (await readdir(dir))
-    .filter((name) => name.endsWith('.json'))
-    .sort()
-    .map((name) => join(dir, name));
+/** Where the sample events are: `npm start` without arguments runs every `.json` file in it. */
+export const EVENTS_DIR = join(PROJECT_DIR, 'events');
+
+/**
+ * The handler module the build wrote: the `handler.mjs` nearest the top of `dist/` (the build decides
+ * the folder inside it).
+ */
+export const builtHandler = async (distDir = join(PROJECT_DIR, 'dist')): Promise<string | undefined> => {
+  const found = (await readdir(distDir, { recursive: true }).catch(() => [] as string[]))
+    .filter((path) => basename(path) === 'handler.mjs')
+    .sort((a, b) => a.split(/[\\/]/).length - b.split(/[\\/]/).length || a.localeCompare(b));
+  return found[0] === undefined ? undefined : join(distDir, found[0]);
 };
 
 // The region is the rule's: `arn:aws:config:<region>:<account>:config-rule/...`.
-const regionOf = (event: Record<string, unknown>): string => {
-  const region = typeof event.configRuleArn === 'string' ? event.configRuleArn.split(':')[3] : undefined;
-  return region === undefined || region === '' ? DEFAULT_REGION : region;
-};
+const regionOf = (event: JsonObject): string =>
+  parseArn(typeof event.configRuleArn === 'string' ? event.configRuleArn : undefined)?.region ||
+  DEFAULT_REGION;
 
-const messageTypeOf = (event: Record<string, unknown>): string => {
+const messageTypeOf = (event: JsonObject): string => {
   try {
     const invoking = JSON.parse(String(event.invokingEvent)) as { messageType?: unknown };
     return typeof invoking.messageType === 'string' ? invoking.messageType : '(none)';
@@ -85,6 +96,21 @@ const messageTypeOf = (event: Record<string, unknown>): string => {
 
 const errorMessage = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/** How a file is named in the report: relative to the working directory when it is inside it. */
+const shown = (file: string): string => {
+  const path = relative(process.cwd(), file);
+  return path === '' || path.startsWith('..') ? file : path;
+};
+
+/** The row of a file that is not a JSON event: nothing was invoked. */
+const unreadableRow = (file: string, problem: string): RunRow => ({
+  file: basename(file),
+  path: shown(file),
+  messageType: UNREADABLE,
+  result: 'ERROR',
+  annotation: problem,
+});
 
 // The Lambda's logs go to stderr whatever their level: stdout carries only the report, so --json stays
 // parseable. Powertools writes through a Console bound to process.stdout, hence the stream is redirected.
@@ -116,12 +142,9 @@ const withTimeout = async <T>(work: Promise<T>): Promise<T> => {
 
 const invoke = async (handler: Handler, file: string, aws: LocalAws): Promise<RunRow[]> => {
   const name = basename(file);
-  let event: Record<string, unknown>;
-  try {
-    event = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-  } catch (error) {
-    return [{ file: name, messageType: '(unreadable)', result: 'ERROR', annotation: errorMessage(error) }];
-  }
+  const path = shown(file);
+  const { event, problem } = await readEventFile(file);
+  if (event === undefined) return [unreadableRow(file, problem)];
   const messageType = messageTypeOf(event);
   const region = regionOf(event);
   process.env.AWS_REGION = region;
@@ -138,7 +161,7 @@ const invoke = async (handler: Handler, file: string, aws: LocalAws): Promise<Ru
     );
     unchanged = (summary as { unchanged?: number } | undefined)?.unchanged ?? 0;
   } catch (error) {
-    return [{ file: name, messageType, result: 'ERROR', annotation: errorMessage(error) }];
+    return [{ file: name, path, messageType, result: 'ERROR', annotation: errorMessage(error) }];
   } finally {
     aws.options.accountId = ownAccount;
   }
@@ -149,6 +172,7 @@ const invoke = async (handler: Handler, file: string, aws: LocalAws): Promise<Ru
       ? [
           {
             file: name,
+            path,
             messageType,
             result: 'UNCHANGED',
             annotation: `${unchanged} result(s) already held by Config, not recorded again.`,
@@ -158,10 +182,19 @@ const invoke = async (handler: Handler, file: string, aws: LocalAws): Promise<Ru
   if (evaluations.length === 0) {
     return unchangedRow.length > 0
       ? unchangedRow
-      : [{ file: name, messageType, result: 'NONE', annotation: 'The invocation reported no evaluation.' }];
+      : [
+          {
+            file: name,
+            path,
+            messageType,
+            result: 'NONE',
+            annotation: 'The invocation reported no evaluation.',
+          },
+        ];
   }
   const rows: RunRow[] = evaluations.map((evaluation) => ({
     file: name,
+    path,
     messageType,
     resourceType: evaluation.ComplianceResourceType,
     resourceId: evaluation.ComplianceResourceId,
@@ -198,13 +231,13 @@ export const runEvents = async (
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: MEMORY_SIZE_MB,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     POWERTOOLS_SERVICE_NAME: FUNCTION_NAME,
-    POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
+    POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'SILENT',
   });
   delete process.env.AWS_PROFILE;
   try {
-    const handler = await withStdoutOnStderr(() =>
-      importHandler(options.bundle ?? join(PROJECT_DIR, 'dist', 'function', 'handler.mjs')),
-    );
+    const bundle = options.bundle ?? (await builtHandler());
+    if (bundle === undefined) throw new Error('No handler.mjs under dist/: run npm run build first');
+    const handler = await withStdoutOnStderr(() => importHandler(bundle));
     const rows: RunRow[] = [];
     for (const file of files) rows.push(...(await invoke(handler, file, aws)));
     return rows;
@@ -230,8 +263,43 @@ const counted = (count: number, noun: string): string => `${count} ${noun}${coun
 const terminalWidth = (): number =>
   Math.max(80, process.stdout.columns ?? (Number(process.env.COLUMNS) || 120));
 
-/** The `npm start` command: parses the arguments, runs the events, prints the report; returns the exit code. */
-export const main = async (argv: readonly string[]): Promise<number> => {
+/** What the build did: its output (sizes and chunks), shown with --verbose or when it failed. */
+export interface BuildOutcome {
+  readonly ok: boolean;
+  readonly output: string;
+}
+
+/** `npm run build`, whatever it runs: the harness invokes what the project builds, where it writes it. */
+export const buildFunction = (): BuildOutcome => {
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const run = spawnSync(npm, ['run', '--silent', 'build'], { cwd: PROJECT_DIR, encoding: 'utf8' });
+  const output = `${run.stdout ?? ''}${run.stderr ?? ''}${run.error === undefined ? '' : `${run.error.message}\n`}`;
+  return { ok: run.status === 0, output };
+};
+
+/** What the command uses from outside; tests give their own build. */
+export interface MainOptions {
+  readonly build?: () => BuildOutcome;
+}
+
+/** The table, its summary, then one line per file that is not a JSON event. */
+const report = (rows: readonly RunRow[], events: number): string => {
+  const unreadable = rows.filter((row) => row.messageType === UNREADABLE);
+  const invoked = rows.filter((row) => row.messageType !== UNREADABLE);
+  const failed = new Set(rows.filter((row) => row.result === 'ERROR').map((row) => row.path)).size;
+  const evaluations = invoked.filter((row) => row.resourceId !== undefined).length;
+  return [
+    ...(invoked.length === 0 ? [] : [renderTable(invoked, terminalWidth()), '']),
+    `${counted(events, 'event')}, ${failed} failed; ${counted(evaluations, 'evaluation')} received by PutEvaluations`,
+    ...unreadable.map((row) => `error: ${row.path}: ${row.annotation}`),
+  ].join('\n');
+};
+
+/**
+ * The `npm start` command: parses the arguments, builds the function, runs the events, prints the report
+ * (results first; the build's output only with --verbose); returns the exit code.
+ */
+export const main = async (argv: readonly string[], options: MainOptions = {}): Promise<number> => {
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
     parsed = parseCommandLine(argv);
@@ -243,22 +311,34 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     console.log(USAGE);
     return 0;
   }
-  const files =
-    parsed.positionals.length > 0
-      ? parsed.positionals.map((file) => resolve(file))
-      : await defaultEventFiles();
-  const rows = await runEvents(files, { logLevel: parsed.values.verbose === true ? 'INFO' : 'WARN' });
-  if (parsed.values.json === true) {
-    console.log(JSON.stringify(rows, null, 2));
-  } else {
-    const failed = new Set(rows.filter((row) => row.result === 'ERROR').map((row) => row.file)).size;
-    const evaluations = rows.filter((row) => row.resourceId !== undefined).length;
-    console.log(renderTable(rows, terminalWidth()));
-    console.log(
-      `\n${counted(files.length, 'event')}, ${failed} failed; ` +
-        `${counted(evaluations, 'evaluation')} received by PutEvaluations`,
-    );
+  const verbose = parsed.values.verbose === true;
+  const paths =
+    parsed.positionals.length > 0 ? parsed.positionals.map((path) => resolve(path)) : [EVENTS_DIR];
+  const { files, problems } = await eventFiles(paths);
+
+  const built = (options.build ?? buildFunction)();
+  if (verbose || !built.ok) process.stderr.write(built.output);
+  if (!built.ok) {
+    console.error('error: npm run build failed; its output is above');
+    return 2;
   }
+
+  let rows: RunRow[];
+  try {
+    rows = [
+      ...problems.map(({ path, problem }) => unreadableRow(path, problem)),
+      ...(files.length === 0 ? [] : await runEvents(files, { logLevel: verbose ? 'INFO' : 'SILENT' })),
+    ];
+  } catch (error) {
+    console.error(`error: ${describeError(error)}`);
+    if (verbose && error instanceof Error && error.stack !== undefined) console.error(error.stack);
+    return 2;
+  }
+  console.log(
+    parsed.values.json === true
+      ? JSON.stringify(rows, null, 2)
+      : report(rows, files.length + problems.length),
+  );
   return rows.some((row) => row.result === 'ERROR') ? 1 : 0;
 };
 

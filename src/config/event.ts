@@ -1,4 +1,5 @@
 import { InvalidEventError } from '../errors.js';
+import { isRecord, type JsonObject } from '../json.js';
 
 /** The `messageType` values of Config's invoking event. */
 export const MessageType = {
@@ -59,18 +60,14 @@ export interface ParsedConfigEvent {
   readonly invoking: InvokingEvent;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const requireString = (source: Json, field: string, where: string, problems: string[]): void => {
+const requireString = (source: JsonObject, field: string, where: string, problems: string[]): void => {
   if (typeof source[field] !== 'string' || source[field] === '') {
     problems.push(`${where}${field} is missing or not a non-empty string`);
   }
 };
 
 const checkEnvelope = (event: unknown): ConfigRuleEvent => {
-  if (!isObject(event)) throw new InvalidEventError(['the event is not a JSON object']);
+  if (!isRecord(event)) throw new InvalidEventError(['the event is not a JSON object']);
   const problems: string[] = [];
   for (const field of ['invokingEvent', 'resultToken', 'configRuleName', 'accountId']) {
     requireString(event, field, '', problems);
@@ -100,13 +97,13 @@ const checkInvoking = (raw: string): InvokingEvent => {
       cause: error,
     });
   }
-  if (!isObject(invoking)) throw new InvalidEventError(['invokingEvent is not a JSON object']);
+  if (!isRecord(invoking)) throw new InvalidEventError(['invokingEvent is not a JSON object']);
   const problems: string[] = [];
   const messageType = invoking.messageType;
   switch (messageType) {
     case MessageType.ConfigurationItemChange: {
       const item = invoking.configurationItem;
-      if (!isObject(item)) {
+      if (!isRecord(item)) {
         problems.push('invokingEvent.configurationItem is missing');
       } else {
         for (const field of ['resourceType', 'resourceId', 'configurationItemStatus']) {
@@ -122,7 +119,7 @@ const checkInvoking = (raw: string): InvokingEvent => {
     }
     case MessageType.OversizedConfigurationItemChange: {
       const summary = invoking.configurationItemSummary;
-      if (!isObject(summary)) {
+      if (!isRecord(summary)) {
         problems.push('invokingEvent.configurationItemSummary is missing');
       } else {
         for (const field of ['resourceType', 'resourceId']) {

@@ -1,26 +1,30 @@
 import { GetInstanceProfileCommand, IAMClient, NoSuchEntityException } from '@aws-sdk/client-iam';
 import { type AwsAccess, clientOptions, perAccount } from '../aws/client-options.js';
-import { RuleError } from '../errors.js';
-import { outOfScope } from '../rule/applicability.js';
+import { parseInstanceProfileArn } from '../aws/names.js';
+import { ProfileLookupError } from '../errors.js';
+import { needsProfileRole } from '../rule/decide.js';
 import type { InstanceView } from '../rule/instance-view.js';
 import type { RuleParameters } from '../rule/parameters.js';
 
-/**
- * iam:GetInstanceProfile failed for a reason other than "no such profile" (access denied, throttling that
- * outlasted the SDK's retries, a network fault). The invocation fails: guessing either way could report a
- * wrong result.
- */
-export class ProfileLookupError extends RuleError {
-  override name = 'ProfileLookupError';
+/** What IAM says about an instance profile. */
+export interface InstanceProfileFacts {
+  /** False when IAM has no profile of that name (deleted after it was attached, or a typo). */
+  readonly exists: boolean;
+  /** Whether the profile holds an IAM role; a profile that does not exist holds none. */
+  readonly holdsRole: boolean;
+  /** The profile's ARN as IAM reports it, when it exists. */
+  readonly arn?: string;
 }
 
-/** Whether an instance profile holds an IAM role, as IAM says. */
+/** Instance profiles, as IAM describes them. */
 export interface ProfileRoles {
   /**
-   * `true` or `false` when IAM could say (a profile that does not exist holds no role); `undefined` when
-   * the profile cannot be looked up from here (an ARN of another account, or not an instance profile ARN).
-   * Throws ProfileLookupError when IAM could not answer.
+   * What IAM says of a profile (a name or an ARN); `undefined` when the profile cannot be looked up from
+   * here (an ARN of another account, or not an instance profile ARN). Throws ProfileLookupError when IAM
+   * could not answer.
    */
+  describe(profile: string): Promise<InstanceProfileFacts | undefined>;
+  /** `describe(profile)`'s `holdsRole`, or `undefined` when the profile cannot be looked up from here. */
   holdsRole(profile: string): Promise<boolean | undefined>;
 }
 
@@ -32,39 +36,34 @@ export interface ProfileRolesOptions {
   readonly accountId?: string;
 }
 
-const PROFILE_ARN = /^arn:aws[a-z-]*:iam::(\d+):instance-profile\/(?:[^/]*\/)*([^/]+)$/;
-
-/** The account and the name of an instance profile ARN (the name is the part after the path). */
-export const parseProfileArn = (arn: string): { accountId: string; name: string } | undefined => {
-  const match = PROFILE_ARN.exec(arn);
-  return match === null ? undefined : { accountId: match[1] as string, name: match[2] as string };
-};
-
-const isNoSuchEntity = (error: unknown) =>
-  error instanceof NoSuchEntityException || (error as Error | undefined)?.name === 'NoSuchEntityException';
-
 /**
  * Reads instance profiles with iam:GetInstanceProfile, one call per distinct profile: the answer (or the
  * call in flight) is cached for the lifetime of this object, so create one per invocation or per audit.
  * Concurrent questions about the same profile share one call.
  */
 export const profileRoles = (client: IAMClient, options: ProfileRolesOptions = {}): ProfileRoles => {
-  const answers = new Map<string, Promise<boolean | undefined>>();
+  const answers = new Map<string, Promise<InstanceProfileFacts | undefined>>();
 
-  const lookUp = async (profile: string): Promise<boolean | undefined> => {
+  const lookUp = async (profile: string): Promise<InstanceProfileFacts | undefined> => {
     let name = profile;
     if (profile.startsWith('arn:')) {
-      const parsed = parseProfileArn(profile);
+      const parsed = parseInstanceProfileArn(profile);
       if (parsed === undefined) return undefined;
       if (options.accountId !== undefined && parsed.accountId !== options.accountId) return undefined;
       name = parsed.name;
     }
     try {
-      const output = await client.send(new GetInstanceProfileCommand({ InstanceProfileName: name }));
-      return (output.InstanceProfile?.Roles ?? []).length > 0;
+      const { InstanceProfile } = await client.send(
+        new GetInstanceProfileCommand({ InstanceProfileName: name }),
+      );
+      return {
+        exists: true,
+        holdsRole: (InstanceProfile?.Roles ?? []).length > 0,
+        ...(InstanceProfile?.Arn === undefined ? {} : { arn: InstanceProfile.Arn }),
+      };
     } catch (error) {
       // A profile deleted after it was attached: the instance keeps the association but gets no credentials.
-      if (isNoSuchEntity(error)) return false;
+      if (error instanceof NoSuchEntityException) return { exists: false, holdsRole: false };
       const { name: code, message } = error as Error;
       throw new ProfileLookupError(
         `iam:GetInstanceProfile failed for instance profile ${profile}: ${code}: ${message}`,
@@ -73,41 +72,24 @@ export const profileRoles = (client: IAMClient, options: ProfileRolesOptions = {
     }
   };
 
-  return {
-    holdsRole(profile) {
-      let answer = answers.get(profile);
-      if (answer === undefined) {
-        answer = lookUp(profile);
-        answers.set(profile, answer);
-      }
-      return answer;
-    },
+  const describe = (profile: string): Promise<InstanceProfileFacts | undefined> => {
+    let answer = answers.get(profile);
+    if (answer === undefined) {
+      answer = lookUp(profile);
+      answers.set(profile, answer);
+    }
+    return answer;
   };
-};
 
-/**
- * Whether the decision depends on the profile's role: the option is on, the instance is in scope, has a
- * profile, and passed the allow-list. Other instances are decided without calling IAM.
- */
-const needsLookup = (
-  view: InstanceView,
-  parameters: RuleParameters,
-): view is InstanceView & {
-  instanceProfileArn: string;
-} => {
-  const profile = view.instanceProfileArn;
-  if (!parameters.requireRoleInProfile || profile === undefined || view.profileHoldsRole !== undefined)
-    return false;
-  if (outOfScope(view, parameters.tag, false) !== undefined) return false;
-  const allowed = parameters.allowedInstanceProfileArns;
-  return allowed === undefined || allowed.has(profile);
+  return { describe, holdsRole: async (profile) => (await describe(profile))?.holdsRole };
 };
 
 /** Fills in `profileHoldsRole` for the instances whose decision needs it (`requireRoleInProfile`). */
 export const profileRoleEnricher =
   (roles: ProfileRoles, parameters: RuleParameters): ViewEnricher =>
   async (view) => {
-    if (!needsLookup(view, parameters)) return view;
+    // The sweep and the audit look up live instances; a change that left the scope is never enriched.
+    if (!needsProfileRole(view, parameters, { eventLeftScope: false })) return view;
     const holdsRole = await roles.holdsRole(view.instanceProfileArn);
     return holdsRole === undefined ? view : { ...view, profileHoldsRole: holdsRole };
   };

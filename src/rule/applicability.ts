@@ -20,6 +20,15 @@ export const isAppTier = (tags: ReadonlyMap<string, string>, tag: AppTierTag): b
 };
 
 /**
+ * The instance's tag keys that differ from `key` only in case (`Tier`, `TIER` for `tier`): tag keys are
+ * case-sensitive, so such an instance is not app tier, but a person reading the result wants to know.
+ */
+export const keysInOtherCase = (tags: ReadonlyMap<string, string>, key: string): string[] => {
+  const lower = key.toLowerCase();
+  return [...tags.keys()].filter((candidate) => candidate !== key && candidate.toLowerCase() === lower);
+};
+
+/**
  * Steps 1 to 4 of the decision: the NOT_APPLICABLE cases. Returns the decision when the instance is out of
  * scope, undefined when the policy applies to it.
  */
@@ -55,12 +64,19 @@ export const outOfScope = (
   }
   if (!isAppTier(view.tags, tag)) {
     const value = view.tags.get(tag.key);
-    return notApplicable(
-      Reason.NotAppTier,
-      value === undefined
-        ? `Not an app-tier instance: no tag ${tag.key} (app tier is ${describeTag(tag)})`
-        : `Not an app-tier instance: tag ${tag.key}=${value} (app tier is ${describeTag(tag)})`,
-    );
+    const appTier = `(app tier is ${describeTag(tag)})`;
+    if (value !== undefined) {
+      return notApplicable(Reason.NotAppTier, `Not an app-tier instance: tag ${tag.key}=${value} ${appTier}`);
+    }
+    const [other] = keysInOtherCase(view.tags, tag.key);
+    if (other !== undefined) {
+      return notApplicable(
+        Reason.TagKeyCase,
+        `Not an app-tier instance: no tag ${tag.key}, but a tag ${other}=${view.tags.get(other)}; ` +
+          `tag keys are case-sensitive ${appTier}`,
+      );
+    }
+    return notApplicable(Reason.NotAppTier, `Not an app-tier instance: no tag ${tag.key} ${appTier}`);
   }
   return undefined;
 };

@@ -15,6 +15,8 @@ export const Reason = {
   NoConfiguration: 'no-configuration',
   Terminated: 'terminated',
   NotAppTier: 'not-app-tier',
+  /** Not app tier, but it carries the tag key in another case (`Tier` for `tier`): keys are case-sensitive. */
+  TagKeyCase: 'tag-key-case',
   /** Reported before, but no longer a live app-tier instance at a periodic sweep. */
   NoLongerLive: 'no-longer-live',
   NoProfile: 'no-instance-profile',

@@ -76,3 +76,17 @@ export const decide = (
   const { text, ...decision } = decideInScope(view, parameters);
   return { ...decision, annotation: fitAnnotation(text) };
 };
+
+/**
+ * Whether the decision of this view turns on whether its instance profile holds an IAM role: the one fact
+ * the instance's own record does not say, so the only case in which IAM is asked. The decision answers
+ * itself (the option is on, the instance is in scope, has a profile that passed the allow-list), so no step
+ * of the rule is written twice.
+ */
+export const needsProfileRole = (
+  view: InstanceView,
+  parameters: RuleParameters,
+  context: DecisionContext,
+): view is InstanceView & { readonly instanceProfileArn: string } =>
+  view.profileHoldsRole === undefined &&
+  decide(view, parameters, context).reason === Reason.ProfileWithoutRole;

@@ -1,4 +1,4 @@
-import type { Instance } from '@aws-sdk/client-ec2';
+import { isRecord, type JsonObject } from '../json.js';
 
 /**
  * The one shape the decision reads, whatever the instance came from: a recorded configuration item
@@ -31,12 +31,8 @@ export interface InstanceView {
   readonly profileHoldsRole?: boolean;
 }
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const text = (value: unknown): string | undefined =>
+/** A non-empty string, or undefined. */
+export const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
 
 const asDate = (value: unknown): Date | undefined => {
@@ -53,12 +49,12 @@ const tagsOf = (mapTags: unknown, listTags: unknown): Map<string, string> => {
   const tags = new Map<string, string>();
   if (Array.isArray(listTags)) {
     for (const tag of listTags) {
-      if (isObject(tag) && typeof tag.key === 'string' && typeof tag.value === 'string') {
+      if (isRecord(tag) && typeof tag.key === 'string' && typeof tag.value === 'string') {
         tags.set(tag.key, tag.value);
       }
     }
   }
-  if (isObject(mapTags)) {
+  if (isRecord(mapTags)) {
     for (const [key, value] of Object.entries(mapTags)) {
       if (typeof value === 'string') tags.set(key, value);
     }
@@ -67,7 +63,7 @@ const tagsOf = (mapTags: unknown, listTags: unknown): Map<string, string> => {
 };
 
 /** The association recorded without an ARN, if that is what the item holds (see InstanceView). */
-const profileWithoutArn = (
+export const profileWithoutArn = (
   associated: boolean,
   arn: string | undefined,
   id: unknown,
@@ -81,12 +77,12 @@ const profileWithoutArn = (
  * The configuration of a history item is a JSON string; an unreadable one counts as no configuration,
  * which the decision reports as NOT_APPLICABLE rather than guessing.
  */
-const configurationOf = (value: unknown): Json | undefined => {
-  if (isObject(value)) return value;
+const configurationOf = (value: unknown): JsonObject | undefined => {
+  if (isRecord(value)) return value;
   if (typeof value !== 'string') return undefined;
   try {
     const parsed: unknown = JSON.parse(value);
-    return isObject(parsed) ? parsed : undefined;
+    return isRecord(parsed) ? parsed : undefined;
   } catch {
     return undefined;
   }
@@ -98,10 +94,10 @@ const configurationOf = (value: unknown): Json | undefined => {
  * is simply absent from the view.
  */
 export const viewFromConfigurationItem = (item: unknown): InstanceView => {
-  const ci = isObject(item) ? item : {};
+  const ci = isRecord(item) ? item : {};
   const configuration = configurationOf(ci.configuration);
-  const profile = isObject(configuration?.iamInstanceProfile) ? configuration.iamInstanceProfile : undefined;
-  const state = isObject(configuration?.state) ? text(configuration.state.name) : undefined;
+  const profile = isRecord(configuration?.iamInstanceProfile) ? configuration.iamInstanceProfile : undefined;
+  const state = isRecord(configuration?.state) ? text(configuration.state.name) : undefined;
   const arn = text(profile?.arn);
   return {
     resourceType: text(ci.resourceType) ?? '',
@@ -113,24 +109,5 @@ export const viewFromConfigurationItem = (item: unknown): InstanceView => {
     instanceProfileArn: arn,
     ...profileWithoutArn(profile !== undefined, arn, profile?.id),
     capturedAt: asDate(ci.configurationItemCaptureTime),
-  };
-};
-
-/** Builds the view of a live instance from DescribeInstances. */
-export const viewFromEc2Instance = (instance: Instance): InstanceView => {
-  const tags = new Map<string, string>();
-  for (const tag of instance.Tags ?? []) {
-    if (tag.Key !== undefined) tags.set(tag.Key, tag.Value ?? '');
-  }
-  const profile = instance.IamInstanceProfile;
-  const arn = text(profile?.Arn);
-  return {
-    resourceType: 'AWS::EC2::Instance',
-    resourceId: instance.InstanceId ?? '',
-    hasConfiguration: true,
-    state: instance.State?.Name,
-    tags,
-    instanceProfileArn: arn,
-    ...profileWithoutArn(profile != null, arn, profile?.Id),
   };
 };

@@ -1,4 +1,6 @@
+import { isInstanceProfileArn, isRoleName, isSsmParameterName } from '../aws/names.js';
 import { InvalidParametersError } from '../errors.js';
+import { isRecord } from '../json.js';
 
 /** `appTierTagValue: *` — any value of the tag key marks the app tier. */
 export const ANY_VALUE = '*';
@@ -50,9 +52,6 @@ type RuleParameterAlias = keyof typeof RULE_PARAMETER_ALIASES;
 
 const MAX_TAG_KEY = 128;
 const MAX_TAG_VALUE = 256;
-const INSTANCE_PROFILE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:instance-profile\/[\w+=,.@/-]{1,512}$/;
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const SSM_PARAMETER_NAME = /^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter)?[\w./-]{1,2048}$/;
 
 const isName = (name: string): name is RuleParameterName =>
   (RULE_PARAMETER_NAMES as readonly string[]).includes(name);
@@ -101,11 +100,28 @@ const checkTag = (
   return [...new Set(values)];
 };
 
-/** Config sends every value as a string; a JSON boolean or number written by hand is taken as its text. */
-const textOf = (name: string, value: unknown, problems: string[]): string | undefined => {
+/** The flag among the parameters: a JSON boolean means what it says there. */
+const BOOLEAN_PARAMETER: RuleParameterName = 'requireRoleInProfile';
+
+/**
+ * The text of a parameter. Values are strings; `requireRoleInProfile` also takes a JSON boolean (as
+ * CloudFormation YAML writes an unquoted `true`). A number or a boolean anywhere else is refused rather
+ * than converted: its text is not always what was written (`1.50` arrives as 1.5).
+ */
+const textOf = (
+  name: RuleParameterName | RuleParameterAlias,
+  value: unknown,
+  problems: string[],
+): string | undefined => {
   if (typeof value === 'string') return value.trim();
-  if (typeof value === 'boolean' || typeof value === 'number') return String(value);
-  problems.push(`${name} must be a string, got ${value === null ? 'null' : typeof value}`);
+  if (typeof value === 'boolean' && name === BOOLEAN_PARAMETER) return String(value);
+  if (name === BOOLEAN_PARAMETER && typeof value === 'number') {
+    problems.push(`${name} must be "true" or "false" (or JSON true or false), got the number ${value}`);
+  } else if (typeof value === 'number' || typeof value === 'boolean') {
+    problems.push(`${name} must be a string, got the ${typeof value} ${value}: put the value in quotes`);
+  } else {
+    problems.push(`${name} must be a string, got ${value === null ? 'null' : typeof value}`);
+  }
   return undefined;
 };
 
@@ -124,7 +140,7 @@ export const parseRuleParameters = (raw: string | undefined): ParsedRuleParamete
       });
     }
   }
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+  if (!isRecord(input)) {
     throw new InvalidParametersError(['ruleParameters must be a JSON object']);
   }
 
@@ -169,7 +185,7 @@ export const parseRuleParameters = (raw: string | undefined): ParsedRuleParamete
   }
 
   const tagParameterName = given.get('tagParameterName');
-  if (tagParameterName !== undefined && !SSM_PARAMETER_NAME.test(tagParameterName)) {
+  if (tagParameterName !== undefined && !isSsmParameterName(tagParameterName)) {
     problems.push(`tagParameterName "${tagParameterName}" is not a valid SSM parameter name or ARN`);
   }
   const key = given.get('appTierTagKey');
@@ -190,7 +206,7 @@ export const parseRuleParameters = (raw: string | undefined): ParsedRuleParamete
   const arnList = given.get('allowedInstanceProfileArns');
   const arns = arnList === undefined ? undefined : splitList(arnList);
   for (const arn of arns ?? []) {
-    if (!INSTANCE_PROFILE_ARN.test(arn)) {
+    if (!isInstanceProfileArn(arn)) {
       problems.push(
         `${namedBy.get('allowedInstanceProfileArns') ?? 'allowedInstanceProfileArns'}: "${arn}" is not an instance profile ARN (arn:aws:iam::<account>:instance-profile/<name>)`,
       );
@@ -198,7 +214,7 @@ export const parseRuleParameters = (raw: string | undefined): ParsedRuleParamete
   }
 
   const executionRoleName = given.get('executionRoleName');
-  if (executionRoleName !== undefined && !ROLE_NAME.test(executionRoleName)) {
+  if (executionRoleName !== undefined && !isRoleName(executionRoleName)) {
     problems.push(`executionRoleName "${executionRoleName}" is not a valid IAM role name`);
   }
 
@@ -230,11 +246,8 @@ export const completeParameters = (parsed: ParsedRuleParameters, fromSsm?: unkno
 
   const where = `SSM parameter "${tagParameterName ?? ''}"`;
   const problems: string[] = [];
-  const document =
-    typeof fromSsm === 'object' && fromSsm !== null && !Array.isArray(fromSsm)
-      ? (fromSsm as Record<string, unknown>)
-      : undefined;
-  if (document === undefined) {
+  const document = fromSsm;
+  if (!isRecord(document)) {
     throw new InvalidParametersError([`${where} must hold a JSON object {"key": "...", "values": ["..."]}`]);
   }
   let key = ruleTag.key;

@@ -1,12 +1,13 @@
 import { toEvaluation } from '../config/evaluation.js';
 import type { PreviousResults } from '../config/previous-results.js';
 import type { Reporter, ReportSummary } from '../config/reporter.js';
+import { viewFromEc2Instance } from '../ec2/instance-view.js';
 import type { Inventory } from '../ec2/inventory.js';
 import { CleanupError, SweepTimeoutError } from '../errors.js';
 import { fitAnnotation } from '../rule/annotation.js';
 import { ComplianceType, type Decision, Reason } from '../rule/compliance.js';
 import { decide } from '../rule/decide.js';
-import { type InstanceView, viewFromEc2Instance } from '../rule/instance-view.js';
+import type { InstanceView } from '../rule/instance-view.js';
 import { describeTag, type RuleParameters } from '../rule/parameters.js';
 import { type Deadline, sweepBudget } from './deadline.js';
 import { mapBounded } from './map-bounded.js';

@@ -39,7 +39,10 @@ interface Fleet {
   readonly ids: Record<string, string>;
 }
 
-/** IAM: a profile with a role and one without. EC2: app-tier instances with and without profiles. */
+/**
+ * IAM: a profile with a role and one without. EC2: app-tier instances with and without profiles, one of
+ * another tier, one with the tag key in another case.
+ */
 const createFleet = async (): Promise<Fleet> => {
   const known = await new EC2Client({}).send(new DescribeImagesCommand({ ImageIds: [MOTO_AMI] }));
   if (known.Images?.length !== 1)
@@ -53,7 +56,7 @@ const createFleet = async (): Promise<Fleet> => {
   await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'no-role-profile' }));
 
   const ids: Record<string, string> = {};
-  const launch = async (region: string, name: string, tier: string, profile?: string) => {
+  const launch = async (region: string, name: string, tier: string, profile?: string, tierKey = 'tier') => {
     const ec2 = new EC2Client({ region });
     const output = await ec2.send(
       new RunInstancesCommand({
@@ -65,7 +68,7 @@ const createFleet = async (): Promise<Fleet> => {
           {
             ResourceType: 'instance',
             Tags: [
-              { Key: 'tier', Value: tier },
+              { Key: tierKey, Value: tier },
               { Key: 'Name', Value: name },
             ],
           },
@@ -80,6 +83,8 @@ const createFleet = async (): Promise<Fleet> => {
   await launch(HOME_REGION, 'app-profile-without-role', 'app', 'no-role-profile');
   await launch(HOME_REGION, 'web-without-profile', 'web');
   await launch(OTHER_REGION, 'app-without-profile-2', 'app');
+  // Tag keys are case-sensitive: not app tier, but the audit says why.
+  await launch(HOME_REGION, 'app-tier-key-case', 'app', undefined, 'Tier');
   return { ids };
 };
 
@@ -136,6 +141,7 @@ const BEFORE = {
   'app-without-profile': ['NON_COMPLIANT', 'no-instance-profile'],
   'app-profile-without-role': ['COMPLIANT', 'uses-iam-role'],
   'app-without-profile-2': ['NON_COMPLIANT', 'no-instance-profile'],
+  'app-tier-key-case': ['NOT_APPLICABLE', 'tag-key-case'],
 };
 
 describe.skipIf(!MOTO)(
@@ -335,7 +341,7 @@ describe.skipIf(!MOTO)(
 
           // Assess
           expect(named.code).toBe(1);
-          expect(Object.keys(byName(JSON.parse(named.stdout).results))).toHaveLength(3);
+          expect(Object.keys(byName(JSON.parse(named.stdout).results))).toHaveLength(4);
           expect(unknown.code).toBe(2);
           expect(unknown.stdout).toBe('');
           expect(unknown.stderr).toMatch(/^error: No AWS credentials for profile "nobody": /);
@@ -378,6 +384,26 @@ describe.skipIf(!MOTO)(
         expect(
           await instanceProfileOf(HOME_REGION, fleet.ids['app-without-profile'] as string),
         ).toBeUndefined();
+      });
+
+      it('fails the dry run of a profile that does not exist, as the --apply would', async () => {
+        // Act
+        const { code, stdout, stderr } = await run([
+          'remediate',
+          ...TAG,
+          '--region',
+          REGIONS,
+          '--instance-profile',
+          'app-profle',
+          '-q',
+        ]);
+
+        // Assess
+        expect(code).toBe(2);
+        expect(stdout).toBe('');
+        expect(stderr).toBe(
+          'error: Instance profile app-profle does not exist (iam:GetInstanceProfile); create it (iam create-instance-profile) or name one that exists\n',
+        );
       });
 
       it('with --apply attaches the profile; a second audit finds every instance COMPLIANT; a second run does nothing', async () => {
@@ -426,6 +452,7 @@ describe.skipIf(!MOTO)(
           'app-without-profile': ['COMPLIANT', 'uses-iam-role'],
           'app-profile-without-role': ['COMPLIANT', 'uses-iam-role'],
           'app-without-profile-2': ['COMPLIANT', 'uses-iam-role'],
+          'app-tier-key-case': ['NOT_APPLICABLE', 'tag-key-case'],
         });
         expect(again.code).toBe(0);
         expect(again.stdout).toContain('No NON_COMPLIANT app-tier instance: nothing to do.');
@@ -502,8 +529,11 @@ describe.skipIf(!MOTO)(
           'app-with-role': ['COMPLIANT', 'uses-iam-role'],
           'app-without-profile': ['NON_COMPLIANT', 'no-instance-profile'],
           'app-profile-without-role': ['COMPLIANT', 'uses-iam-role'],
+          'app-tier-key-case': ['NOT_APPLICABLE', 'tag-key-case'],
         });
-        expect(child.stderr).toContain(`[1/1] ${HOME_REGION}: 3 app-tier instance(s)`);
+        expect(child.stderr).toContain(
+          `[1/1] ${HOME_REGION}: 3 app-tier instance(s), 1 with the tag key in another case`,
+        );
       });
     });
   },

@@ -2,7 +2,12 @@ import { createServer, type IncomingMessage, request, type Server } from 'node:h
 import type { AddressInfo } from 'node:net';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateInstanceProfileCommand, IAMClient } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand, type AssumeRoleCommandOutput, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import {
+  type AssumeRoleCommandOutput,
+  AssumeRoleCommand as SdkAssumeRoleCommand,
+  STSClient as SdkStsClient,
+} from '@aws-sdk/nested-clients/sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handler.js';
 import { type LocalAws, startLocalAws } from '../../src/local-aws/index.js';
@@ -97,11 +102,14 @@ const scheduledEventFor = (ruleName: string, ruleParameters: Record<string, stri
 
 const APP_TIER = { appTierTagKey: 'tier', appTierTagValue: 'app' };
 
-/** What the test's STS spy saw: each AssumeRole the handler made, with the key STS handed out. */
+/**
+ * What the test's STS spy saw: each AssumeRole the handler made (through the STS client of the SDK's
+ * fromTemporaryCredentials), with the key STS handed out.
+ */
 const assumedRoles = async (spy: { mock: { calls: unknown[][]; results: { value: unknown }[] } }) => {
   const assumed: { roleArn?: string; sessionName?: string; accessKeyId?: string }[] = [];
   for (const [index, [command]] of spy.mock.calls.entries()) {
-    if (!(command instanceof AssumeRoleCommand)) continue;
+    if (!(command instanceof SdkAssumeRoleCommand)) continue;
     const output = (await spy.mock.results[index]?.value) as AssumeRoleCommandOutput;
     assumed.push({
       roleArn: command.input.RoleArn,
@@ -188,7 +196,7 @@ describe.skipIf(!available)(
       // Prepare
       const ruleName = 'OrgConfigRule-app-tier-ec2-instance-uses-iam-role-a1';
       const event = scheduledEventFor(ruleName, { ...APP_TIER, executionRoleName: EXECUTION_ROLE });
-      const sts = vi.spyOn(STSClient.prototype, 'send');
+      const sts = vi.spyOn(SdkStsClient.prototype, 'send');
 
       // Act
       await handler(event, lambdaContext());
@@ -222,7 +230,7 @@ describe.skipIf(!available)(
       // Prepare
       const ruleName = 'OrgConfigRule-app-tier-ec2-instance-uses-iam-role-b2';
       const event = scheduledEventFor(ruleName, { ...APP_TIER, executionRoleName: EXECUTION_ROLE });
-      const sts = vi.spyOn(STSClient.prototype, 'send');
+      const sts = vi.spyOn(SdkStsClient.prototype, 'send');
 
       // Act
       for (let invocation = 0; invocation < 3; invocation += 1) await handler(event, lambdaContext());
@@ -241,7 +249,7 @@ describe.skipIf(!available)(
       // Prepare
       vi.stubEnv('EXECUTION_ROLE_NAME', EXECUTION_ROLE);
       const ruleName = 'OrgConfigRule-app-tier-ec2-instance-uses-iam-role-c3';
-      const sts = vi.spyOn(STSClient.prototype, 'send');
+      const sts = vi.spyOn(SdkStsClient.prototype, 'send');
 
       // Act
       await handler(scheduledEventFor(ruleName, APP_TIER), lambdaContext());

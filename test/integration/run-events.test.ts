@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunRow } from '../../src/cli/evaluation-table.js';
-import { main, type RunEventsOptions, runEvents } from '../../src/cli/run-events.js';
+import { EVENTS_DIR, main, type RunEventsOptions, runEvents } from '../../src/cli/run-events.js';
+import { viewFromEc2Instance } from '../../src/ec2/instance-view.js';
 import {
   type ComplianceResult,
   failFirst,
@@ -14,10 +15,8 @@ import {
   startLocalAws,
 } from '../../src/local-aws/index.js';
 import { decide } from '../../src/rule/decide.js';
-import { viewFromEc2Instance } from '../../src/rule/instance-view.js';
 
 const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
-const EVENTS_DIR = join(PROJECT_DIR, 'events');
 const SEED_DIR = join(EVENTS_DIR, 'local-aws');
 const event = (name: string): string => join(EVENTS_DIR, name);
 const QUIET: RunEventsOptions = { logLevel: 'SILENT' };
@@ -227,6 +226,14 @@ describe('npm start (runEvents over events/)', () => {
 
   describe('the command', () => {
     let dir: string;
+    /** The bundle is built above; the command's own build is replaced by one that records its calls. */
+    const builds: string[] = [];
+    const build = () => {
+      builds.push('build');
+      return { ok: true, output: 'dist/handler.mjs  631,410 bytes\n' };
+    };
+    const printed = (spy: { mock: { calls: unknown[][] } }) =>
+      spy.mock.calls.map((call) => String(call[0])).join('\n');
 
     beforeAll(async () => {
       dir = await mkdtemp(join(tmpdir(), 'run-events-'));
@@ -236,23 +243,134 @@ describe('npm start (runEvents over events/)', () => {
       await rm(dir, { recursive: true, force: true });
     });
 
+    beforeEach(() => {
+      builds.length = 0;
+    });
+
     it('prints the rows as JSON with --json and exits 0', async () => {
       // Prepare
       const log = vi.spyOn(console, 'log').mockImplementation(() => {});
 
       // Act
-      const code = await main(['--json', event('compliant.json'), event('no-profile.json')]);
+      const code = await main(['--json', event('compliant.json'), event('no-profile.json')], { build });
 
       // Assess
       expect(code).toBe(0);
-      const printed = JSON.parse(String(log.mock.calls[0]?.[0])) as RunRow[];
-      expect(printed.map((row) => [row.file, row.result])).toEqual([
+      const rows = JSON.parse(String(log.mock.calls[0]?.[0])) as RunRow[];
+      expect(rows.map((row) => [row.file, row.result])).toEqual([
         ['compliant.json', 'COMPLIANT'],
         ['no-profile.json', 'NON_COMPLIANT'],
       ]);
     });
 
-    it('reports a failed invocation as an ERROR row, carries on, and exits 1', async () => {
+    it('prints the results first, and the build only with --verbose', async () => {
+      // Prepare
+      const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+
+      // Act
+      const quiet = await main([event('compliant.json')], { build });
+      const quietErr = stderr.mock.calls.map((call) => String(call[0])).join('');
+      stderr.mockClear();
+      const verbose = await main(['--verbose', event('compliant.json')], { build });
+
+      // Assess
+      expect([quiet, verbose]).toEqual([0, 0]);
+      expect(builds).toEqual(['build', 'build']);
+      expect(String(log.mock.calls[0]?.[0])).toMatch(/^EVENT +MESSAGE TYPE +RESOURCE +RESULT +ANNOTATION\n/);
+      expect(quietErr).toBe('');
+      const verboseErr = stderr.mock.calls.map((call) => String(call[0])).join('');
+      expect(verboseErr).toContain('dist/handler.mjs  631,410 bytes');
+      expect(verboseErr).toContain('"level":"INFO"');
+    });
+
+    it('answers --help without building', async () => {
+      // Prepare
+      const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+
+      // Act
+      const code = await main(['--help'], { build });
+
+      // Assess
+      expect(code).toBe(0);
+      expect(builds).toEqual([]);
+      expect(printed(log)).toMatch(/^Usage: npm start -- \[options\] \[event\.json \| folder \.\.\.\]/);
+    });
+
+    it('exits 2 on an unknown option, without building', async () => {
+      // Prepare
+      const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+
+      // Act
+      const code = await main(['--no-such-flag'], { build });
+
+      // Assess
+      expect(code).toBe(2);
+      expect(builds).toEqual([]);
+      expect(printed(error)).toContain("Unknown option '--no-such-flag'");
+    });
+
+    it('shows the build output and exits 2 when the build fails', async () => {
+      // Prepare
+      const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+
+      // Act
+      const code = await main([event('compliant.json')], {
+        build: () => ({ ok: false, output: 'src/handler.ts:1:1: ERROR: something is wrong\n' }),
+      });
+
+      // Assess
+      expect(code).toBe(2);
+      expect(stderr.mock.calls.map((call) => String(call[0])).join('')).toContain(
+        'ERROR: something is wrong',
+      );
+      expect(printed(error)).toBe('error: npm run build failed; its output is above');
+    });
+
+    it('runs every event of a folder', async () => {
+      // Prepare
+      const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+
+      // Act
+      const code = await main(['--json', EVENTS_DIR], { build });
+
+      // Assess
+      expect(code).toBe(0);
+      const rows = JSON.parse(String(log.mock.calls[0]?.[0])) as RunRow[];
+      expect([...new Set(rows.map((row) => row.file))]).toEqual(
+        (await readdir(EVENTS_DIR)).filter((name) => name.endsWith('.json')).sort(),
+      );
+    });
+
+    it('gives a bad event file one line naming the file and the problem, no stack, and carries on', async () => {
+      // Prepare: files outside the working directory are named by their absolute path
+      const broken = join(dir, 'broken.json');
+      await writeFile(broken, '{"invokingEvent": ');
+      const missing = join(dir, 'missing.json');
+      const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+
+      // Act
+      const code = await main([broken, missing, event('compliant.json')], { build });
+
+      // Assess
+      expect(code).toBe(1);
+      const output = printed(log);
+      const lines = output.split('\n');
+      expect(lines[0]).toMatch(/^EVENT /);
+      expect(lines.filter((line) => line.includes('broken.json'))).toEqual([
+        `error: ${broken}: not valid JSON (Unexpected end of JSON input)`,
+      ]);
+      expect(lines.filter((line) => line.includes('missing.json'))).toEqual([
+        `error: ${missing}: no such file or folder`,
+      ]);
+      expect(output).toContain('3 events, 2 failed; 1 evaluation received by PutEvaluations');
+      expect(output).not.toMatch(/^\s+at /m);
+      expect(stderr).not.toHaveBeenCalled();
+    });
+
+    it('reports a failed invocation as an ERROR row, carries on, and exits 1; its log only with --verbose', async () => {
       // Prepare
       const envelope = await readJson<Record<string, unknown>>(event('compliant.json'));
       const invoking = await invokingEventOf('compliant.json');
@@ -265,34 +383,23 @@ describe('npm start (runEvents over events/)', () => {
         }),
       );
       const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-      // The Lambda logs its failure (at WARN and above, as the command runs it) on stderr.
       const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
 
       // Act
-      const code = await main([unknownType, event('compliant.json')]);
+      const code = await main([unknownType, event('compliant.json')], { build });
+      const quietErr = stderr.mock.calls.map((call) => String(call[0])).join('');
+      await main(['--verbose', unknownType], { build });
 
       // Assess
       expect(code).toBe(1);
-      const table = log.mock.calls.map((call) => String(call[0])).join('\n');
-      expect(table).toMatch(/unknown-message-type\s+SomethingNew\s+-\s+ERROR\s+\S/);
+      const table = printed(log);
+      expect(table).toMatch(
+        /unknown-message-type\s+SomethingNew\s+-\s+ERROR\s+InvalidEventError: Invalid AWS Config event:\s/,
+      );
       expect(table).toMatch(/compliant\s+change\s+i-042dd005362091826\s+COMPLIANT/);
       expect(table).toContain('2 events, 1 failed; 1 evaluation received by PutEvaluations');
+      expect(quietErr).toBe('');
       expect(stderr.mock.calls.map((call) => String(call[0])).join('')).toContain('"level":"ERROR"');
-    });
-
-    it.each([
-      { argv: ['--help'], code: 0 },
-      { argv: ['--no-such-flag'], code: 2 },
-    ])('$argv exits $code', async ({ argv, code }) => {
-      // Prepare
-      vi.spyOn(console, 'log').mockImplementation(() => {});
-      vi.spyOn(console, 'error').mockImplementation(() => {});
-
-      // Act
-      const exit = await main(argv);
-
-      // Assess
-      expect(exit).toBe(code);
     });
   });
 });

@@ -1,18 +1,22 @@
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, STSClient as SdkStsClient } from '@aws-sdk/nested-clients/sts';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  AssumeRoleError,
-  assumeWithSts,
   callerAccountId,
   createRoleCredentials,
   REFRESH_MARGIN_MS,
   type RoleSession,
-  roleSessionName,
   SESSION_DURATION_SECONDS,
+  temporaryCredentials,
 } from '../../../src/aws/assume-role.js';
+import { AssumeRoleError } from '../../../src/errors.js';
 
+// GetCallerIdentity goes through the STS client; AssumeRole through the one the SDK's
+// fromTemporaryCredentials creates.
 const sts = mockClient(STSClient);
+const assumeRole = mockClient(SdkStsClient);
 
 const ACCOUNT_B = '222222222222';
 const SESSION_B: RoleSession = {
@@ -28,16 +32,20 @@ const SESSION_C: RoleSession = {
 const T0 = Date.parse('2026-11-28T10:00:00Z');
 const HOUR_MS = 3_600_000;
 
-/** A clock the test moves by hand. */
-const fakeClock = (start = T0) => {
-  let time = start;
-  return { now: () => time, set: (to: number) => (time = to) };
+/** The SDK's memoisation reads Date.now(): the tests move the system clock by hand. */
+const clock = {
+  start: () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(T0);
+  },
+  now: () => Date.now(),
+  set: (to: number) => vi.setSystemTime(to),
 };
 
-/** STS answers every AssumeRole with new keys that expire an hour after `clock`. */
-const issueKeys = (clock: { now: () => number }) => {
+/** STS answers every AssumeRole with new keys that expire an hour after the clock's time. */
+const issueKeys = () => {
   let issued = 0;
-  sts.on(AssumeRoleCommand).callsFake(() => {
+  assumeRole.on(AssumeRoleCommand).callsFake(() => {
     issued += 1;
     return {
       Credentials: {
@@ -50,55 +58,16 @@ const issueKeys = (clock: { now: () => number }) => {
   });
 };
 
-const stsError = (name: string, message: string) => Object.assign(new Error(message), { name });
+const stsError = (name: string, message: string) =>
+  Object.assign(new Error(message), { name, $fault: 'client', $metadata: {} });
 
-describe('roleSessionName', () => {
-  it('keeps a rule name STS accepts as it is', () => {
-    expect(roleSessionName('app-tier-ec2-instance-uses-iam-role')).toBe(
-      'app-tier-ec2-instance-uses-iam-role',
-    );
-  });
-
-  it('replaces every character STS rejects with a dash', () => {
-    expect(roleSessionName('OrgConfigRule app/tier:rule#1 (prod)')).toBe(
-      'OrgConfigRule-app-tier-rule-1--prod-',
-    );
-  });
-
-  it('keeps the characters STS allows besides letters and digits', () => {
-    expect(roleSessionName('a_b+c=d,e.f@g-h')).toBe('a_b+c=d,e.f@g-h');
-  });
-
-  it('cuts a long name to 64 characters', () => {
-    // Prepare
-    const name = `OrgConfigRule-${'x'.repeat(100)}`;
-
-    // Act
-    const session = roleSessionName(name);
-
-    // Assess
-    expect(session).toHaveLength(64);
-    expect(session).toBe(name.slice(0, 64));
-  });
-
-  it('pads a one-character name to the minimum of two', () => {
-    expect(roleSessionName('r')).toBe('r-');
-  });
-
-  it('always matches the pattern STS enforces', () => {
-    for (const name of ['r', 'ä ö ü', 'rule\nname', 'x'.repeat(200), '日本語のルール']) {
-      expect(roleSessionName(name)).toMatch(/^[\w+=,.@-]{2,64}$/);
-    }
-  });
-});
-
-describe('assumeWithSts', () => {
-  beforeEach(() => sts.reset());
+describe("temporaryCredentials (the SDK's fromTemporaryCredentials)", () => {
+  beforeEach(() => assumeRole.reset());
 
   it('assumes the role for an hour with the session name and returns expiring credentials of that account', async () => {
     // Prepare
     const expiration = new Date(T0 + HOUR_MS);
-    sts.on(AssumeRoleCommand).resolves({
+    assumeRole.on(AssumeRoleCommand).resolves({
       Credentials: {
         AccessKeyId: 'ASIAB',
         SecretAccessKey: 'secret',
@@ -108,15 +77,15 @@ describe('assumeWithSts', () => {
     });
 
     // Act
-    const credentials = await assumeWithSts(SESSION_B);
+    const credentials = await temporaryCredentials(SESSION_B)();
 
     // Assess
-    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, {
+    expect(assumeRole).toHaveReceivedCommandWith(AssumeRoleCommand, {
       RoleArn: SESSION_B.roleArn,
       RoleSessionName: SESSION_B.sessionName,
       DurationSeconds: SESSION_DURATION_SECONDS,
     });
-    expect(credentials).toEqual({
+    expect(credentials).toMatchObject({
       accessKeyId: 'ASIAB',
       secretAccessKey: 'secret',
       sessionToken: 'token',
@@ -127,7 +96,7 @@ describe('assumeWithSts', () => {
 
   it('names the role ARN and the account when access is denied, and says what to check', async () => {
     // Prepare
-    sts
+    assumeRole
       .on(AssumeRoleCommand)
       .rejects(
         stsError(
@@ -137,7 +106,7 @@ describe('assumeWithSts', () => {
       );
 
     // Act
-    const failure = assumeWithSts(SESSION_B);
+    const failure = temporaryCredentials(SESSION_B)();
 
     // Assess
     await expect(failure).rejects.toThrow(AssumeRoleError);
@@ -153,12 +122,12 @@ describe('assumeWithSts', () => {
 
   it('names the role, the account and the STS error for any other failure', async () => {
     // Prepare
-    sts
+    assumeRole
       .on(AssumeRoleCommand)
       .rejects(stsError('RegionDisabledException', 'STS is not activated in this region'));
 
     // Act
-    const failure = assumeWithSts(SESSION_B);
+    const failure = temporaryCredentials(SESSION_B)();
 
     // Assess
     await expect(failure).rejects.toThrow(
@@ -168,26 +137,29 @@ describe('assumeWithSts', () => {
 
   it('fails clearly when STS answers without credentials', async () => {
     // Prepare
-    sts.on(AssumeRoleCommand).resolves({});
+    assumeRole.on(AssumeRoleCommand).resolves({});
 
     // Act
-    const failure = assumeWithSts(SESSION_B);
+    const failure = temporaryCredentials(SESSION_B)();
 
     // Assess
     await expect(failure).rejects.toThrow(
-      `Could not assume role ${SESSION_B.roleArn} in account ${ACCOUNT_B}: STS returned no credentials`,
+      `Could not assume role ${SESSION_B.roleArn} in account ${ACCOUNT_B}: CredentialsProviderError: Invalid response from STS.assumeRole call with role ${SESSION_B.roleArn}`,
     );
   });
 });
 
 describe('createRoleCredentials', () => {
-  beforeEach(() => sts.reset());
+  beforeEach(() => {
+    assumeRole.reset();
+    clock.start();
+  });
+  afterEach(() => vi.useRealTimers());
 
   it('assumes the role once for a burst of calls in one account', async () => {
     // Prepare
-    const clock = fakeClock();
-    issueKeys(clock);
-    const cache = createRoleCredentials({ now: clock.now });
+    issueKeys();
+    const cache = createRoleCredentials();
 
     // Act
     const keys = [];
@@ -197,51 +169,48 @@ describe('createRoleCredentials', () => {
     }
 
     // Assess
-    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
+    expect(assumeRole).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
     expect(new Set(keys)).toEqual(new Set(['ASIAKEY1']));
   });
 
   it('shares one AssumeRole between concurrent calls', async () => {
     // Prepare
-    const clock = fakeClock();
-    issueKeys(clock);
-    const provider = createRoleCredentials({ now: clock.now }).provider(SESSION_B);
+    issueKeys();
+    const provider = createRoleCredentials().provider(SESSION_B);
 
     // Act
     const all = await Promise.all([provider(), provider(), provider()]);
 
     // Assess
-    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
+    expect(assumeRole).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
     expect(all.map((credentials) => credentials.accessKeyId)).toEqual(['ASIAKEY1', 'ASIAKEY1', 'ASIAKEY1']);
   });
 
   it('keeps the credentials until five minutes before they expire, then assumes the role again', async () => {
     // Prepare
-    const clock = fakeClock();
-    issueKeys(clock);
-    const provider = createRoleCredentials({ now: clock.now }).provider(SESSION_B);
+    issueKeys();
+    const provider = createRoleCredentials().provider(SESSION_B);
     const first = await provider();
     const renewAt = (first.expiration as Date).getTime() - REFRESH_MARGIN_MS;
 
     // Act
-    clock.set(renewAt - 1);
-    const justBefore = await provider();
     clock.set(renewAt);
     const atMargin = await provider();
+    clock.set(renewAt + 1);
+    const withinMargin = await provider();
 
     // Assess
     expect(REFRESH_MARGIN_MS).toBe(5 * 60 * 1000);
-    expect(justBefore.accessKeyId).toBe('ASIAKEY1');
-    expect(atMargin.accessKeyId).toBe('ASIAKEY2');
-    expect(atMargin.expiration).toEqual(new Date(renewAt + HOUR_MS));
-    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
+    expect(atMargin.accessKeyId).toBe('ASIAKEY1');
+    expect(withinMargin.accessKeyId).toBe('ASIAKEY2');
+    expect(withinMargin.expiration).toEqual(new Date(renewAt + 1 + HOUR_MS));
+    expect(assumeRole).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
   });
 
   it('caches each account on its own', async () => {
     // Prepare
-    const clock = fakeClock();
-    issueKeys(clock);
-    const cache = createRoleCredentials({ now: clock.now });
+    issueKeys();
+    const cache = createRoleCredentials();
 
     // Act
     const inB = await cache.provider(SESSION_B)();
@@ -255,13 +224,12 @@ describe('createRoleCredentials', () => {
       'ASIAKEY1',
     ]);
     expect(inC.accountId).toBe('333333333333');
-    expect(sts).toHaveReceivedNthCommandWith(AssumeRoleCommand, 2, { RoleArn: SESSION_C.roleArn });
+    expect(assumeRole).toHaveReceivedNthCommandWith(AssumeRoleCommand, 2, { RoleArn: SESSION_C.roleArn });
   });
 
   it('does not cache a failure: the next call assumes the role again', async () => {
     // Prepare
-    const clock = fakeClock();
-    sts
+    assumeRole
       .on(AssumeRoleCommand)
       .rejectsOnce(stsError('AccessDenied', 'not yet trusted'))
       .resolves({
@@ -272,7 +240,7 @@ describe('createRoleCredentials', () => {
           Expiration: new Date(T0 + HOUR_MS),
         },
       });
-    const provider = createRoleCredentials({ now: clock.now }).provider(SESSION_B);
+    const provider = createRoleCredentials().provider(SESSION_B);
 
     // Act
     const failure = provider();
@@ -281,36 +249,15 @@ describe('createRoleCredentials', () => {
 
     // Assess
     expect(retried.accessKeyId).toBe('ASIAAFTERFIX');
-    expect(retried).not.toHaveProperty('sessionToken');
-    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
+    expect(retried.sessionToken).toBeUndefined();
+    expect(assumeRole).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
   });
 
-  it('asks again every time when the credentials carry no expiry', async () => {
+  it('forgets a session unused for an hour, and assumes its role again when it returns', async () => {
     // Prepare
-    let calls = 0;
-    const cache = createRoleCredentials({
-      now: fakeClock().now,
-      assume: async () => {
-        calls += 1;
-        return { accessKeyId: `AKIA${calls}`, secretAccessKey: 'secret' };
-      },
-    });
-
-    // Act
-    await cache.provider(SESSION_B)();
-    const second = await cache.provider(SESSION_B)();
-
-    // Assess
-    expect(second.accessKeyId).toBe('AKIA2');
-  });
-
-  it('forgets expired credentials of other accounts when it renews', async () => {
-    // Prepare
-    const clock = fakeClock();
     const assumed: string[] = [];
     const cache = createRoleCredentials({
-      now: clock.now,
-      assume: async (session) => {
+      providerFor: (session) => async (): Promise<AwsCredentialIdentity> => {
         assumed.push(session.accountId);
         return {
           accessKeyId: 'ASIA',
@@ -319,15 +266,21 @@ describe('createRoleCredentials', () => {
         };
       },
     });
-    await cache.provider(SESSION_B)();
+    const providerOfB = cache.provider(SESSION_B);
+    await providerOfB();
     await cache.provider(SESSION_C)();
 
     // Act
+    clock.set(T0 + HOUR_MS - 1);
+    const withinTheHour = cache.provider(SESSION_B);
     clock.set(T0 + 2 * HOUR_MS);
     await cache.provider(SESSION_C)();
-    await cache.provider(SESSION_B)();
+    const afterTwoHours = cache.provider(SESSION_B);
+    await afterTwoHours();
 
     // Assess
+    expect(withinTheHour).toBe(providerOfB);
+    expect(afterTwoHours).not.toBe(providerOfB);
     expect(assumed).toEqual([ACCOUNT_B, '333333333333', '333333333333', ACCOUNT_B]);
   });
 });

@@ -2,6 +2,7 @@ import {
   ConfigServiceClient,
   DescribeConfigRulesCommand,
   NoSuchConfigRuleException,
+  PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
 import { DescribeInstancesCommand, DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetInstanceProfileCommand, IAMClient } from '@aws-sdk/client-iam';
@@ -9,7 +10,11 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliClients } from '../../../src/cli/clients.js';
-import { main, USAGE } from '../../../src/cli/main.js';
+import { main } from '../../../src/cli/main.js';
+import { AUDIT_USAGE, REMEDIATE_USAGE, USAGE } from '../../../src/cli/usage.js';
+import { handler } from '../../../src/handler.js';
+import { loadEvent } from '../../support/events.js';
+import { lambdaContext } from '../../support/lambda-context.js';
 import { appInstance, awsError, captureIo, page, profileArn } from './support.js';
 
 const ec2 = mockClient(EC2Client);
@@ -92,9 +97,14 @@ describe('main: the command line', () => {
       'error: --concurrency must be a whole number from 1 to 32, got "0"',
     ],
     [['audit', ...TAG, '--region', 'eu-west-1,Mars'], 'error: --region: not a region name: Mars'],
+    [['audit'], 'error: Name the app-tier tag with --tag-key and --tag-value, or a deployed rule'],
     [
       ['audit', '--tag-key', 'tier'],
-      'error: Name the app-tier tag with --tag-key and --tag-value, or a deployed rule',
+      'error: --tag-value is missing: with --tag-key tier, name the value that marks the app tier',
+    ],
+    [
+      ['remediate', '--tag-value', 'app', '--instance-profile', 'p'],
+      'error: --tag-key is missing: name the tag key whose value app marks the app tier',
     ],
     [
       ['audit', '--tag-key', 'tier', '--tag-value', 'a,,b', '--region', 'eu-west-1'],
@@ -114,16 +124,63 @@ describe('main: the command line', () => {
     expect(ec2).not.toHaveReceivedAnyCommand();
   });
 
-  it('shows the help for --help after a command', async () => {
+  it.each([
+    { argv: ['audit', '--help'], usage: AUDIT_USAGE },
+    { argv: ['audit', '-h'], usage: AUDIT_USAGE },
+    { argv: ['help', 'audit'], usage: AUDIT_USAGE },
+    { argv: ['remediate', '--help'], usage: REMEDIATE_USAGE },
+    { argv: ['help', 'remediate'], usage: REMEDIATE_USAGE },
+  ])('$argv shows the options of that command', async ({ argv, usage }) => {
     // Prepare
     const run = captureIo();
 
     // Act
-    const code = await main(['audit', '--help'], run.io);
+    const code = await main(
+      argv.filter((arg) => arg !== '--bogus-is-not-read'),
+      run.io,
+    );
 
     // Assess
     expect(code).toBe(0);
-    expect(run.stdout()).toBe(USAGE);
+    expect(run.stdout()).toBe(usage);
+  });
+
+  it('keeps the remediation options to remediate, and says in the general help where the options are', () => {
+    // Assess
+    expect(AUDIT_USAGE).toMatch(/^Usage: app-tier-iam-role-rule audit /);
+    expect(AUDIT_USAGE).toContain('--tag-key KEY');
+    expect(AUDIT_USAGE).not.toContain('--instance-profile');
+    expect(AUDIT_USAGE).not.toContain('--apply');
+    expect(REMEDIATE_USAGE).toMatch(/^Usage: app-tier-iam-role-rule remediate /);
+    expect(REMEDIATE_USAGE).toContain('--tag-key KEY');
+    expect(REMEDIATE_USAGE).toContain('--instance-profile NAME|ARN');
+    expect(REMEDIATE_USAGE).toContain('--replace');
+    expect(USAGE).toContain('Run "app-tier-iam-role-rule <command> --help" for the options of a command.');
+    expect(USAGE).not.toContain('--tag-key');
+  });
+
+  it('points a usage error to the options of its command', async () => {
+    // Prepare
+    const run = captureIo();
+
+    // Act
+    const code = await main(['remediate', '--tag-key', 'tier'], run.io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(run.stderr()).toMatch(/Run "app-tier-iam-role-rule remediate --help" for its options\.\n$/);
+  });
+
+  it('refuses help on an unknown command', async () => {
+    // Prepare
+    const run = captureIo();
+
+    // Act
+    const code = await main(['help', 'scan'], run.io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(run.stderr()).toContain('error: unknown command "scan"');
   });
 });
 
@@ -270,7 +327,8 @@ describe('audit', () => {
 
     // Assess
     expect(code).toBe(0);
-    expect(ec2).toHaveReceivedCommandTimes(DescribeInstancesCommand, regions.length);
+    // Per region, the app-tier listing and the listing of the key in another case, one after the other.
+    expect(ec2).toHaveReceivedCommandTimes(DescribeInstancesCommand, 2 * regions.length);
     expect(most).toBe(2);
   });
 
@@ -319,6 +377,57 @@ describe('audit', () => {
     // Assess
     expect(code).toBe(0);
     expect(iam).not.toHaveReceivedAnyCommand();
+  });
+
+  it('shows the instances that carry the tag key in another case, NOT_APPLICABLE, and says why', async () => {
+    // Prepare: EC2's tag filters are case-sensitive; the second listing asks for the other spellings
+    const tierApp = appInstance('i-2', 'app', {});
+    tierApp.Tags = [{ Key: 'Tier', Value: 'app' }];
+    ec2
+      .on(DescribeInstancesCommand)
+      .callsFake(({ Filters }) =>
+        Filters?.[0]?.Name === 'tag-key'
+          ? page(tierApp, appInstance('i-1', 'app'))
+          : page(appInstance('i-1', 'app')),
+      );
+    const [table, json] = [captureIo(), captureIo()];
+
+    // Act
+    const codes = [
+      await main(['audit', ...TAG, '--region', 'eu-west-1'], table.io),
+      await main(['audit', ...TAG, '--region', 'eu-west-1', '-o', 'json', '-q'], json.io),
+    ];
+
+    // Assess
+    expect(codes).toEqual([0, 0]);
+    expect(ec2).toHaveReceivedCommandWith(DescribeInstancesCommand, {
+      Filters: [
+        { Name: 'tag-key', Values: ['TIER', 'Tier'] },
+        { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+      ],
+    });
+    expect(table.stderr()).toContain(
+      '[1/1] eu-west-1: 1 app-tier instance(s), 1 with the tag key in another case',
+    );
+    expect(table.stdout()).toMatch(
+      /i-2 .* NOT_APPLICABLE +Not an app-tier instance: no tag tier, but a tag Tier=app; tag keys are case-sensitive/,
+    );
+    expect(table.stdout()).toContain(
+      '1 app-tier instance(s) in 1 region(s) scanned: 1 COMPLIANT, 0 NON_COMPLIANT, 0 NOT_APPLICABLE.\n' +
+        '1 instance(s) carry the tag key in another case (Tier for tier): tag keys are case-sensitive, so the rule does not count them as app tier.\n',
+    );
+    const document = JSON.parse(json.stdout());
+    expect(
+      document.results.map((result: { instanceId: string; reason: string }) => [
+        result.instanceId,
+        result.reason,
+      ]),
+    ).toEqual([
+      ['i-1', 'uses-iam-role'],
+      ['i-2', 'tag-key-case'],
+    ]);
+    expect(document.regions).toEqual([{ region: 'eu-west-1', instances: 1, error: null }]);
+    expect(document.summary).toMatchObject({ NOT_APPLICABLE: 1, tagKeyCase: 1 });
   });
 
   it('prints CSV', async () => {
@@ -384,7 +493,7 @@ describe('audit --rule-name', () => {
 
     // Act
     const code = await main(
-      ['audit', '--rule-name', 'managed', ...TAG, '--region', 'eu-west-1', '-o', 'json', '-q'],
+      ['audit', '--rule-name', 'app-tier', ...TAG, '--region', 'eu-west-1', '-o', 'json', '-q'],
       run.io,
     );
 
@@ -412,7 +521,7 @@ describe('audit --rule-name', () => {
       [
         'audit',
         '--rule-name',
-        'managed',
+        'app-tier',
         ...TAG,
         '--allowed-instance-profile-arns',
         profileArn('other'),
@@ -444,7 +553,7 @@ describe('audit --rule-name', () => {
       [
         'audit',
         '--rule-name',
-        'r',
+        'app-tier',
         '--tag-value',
         'web',
         '--rule-region',
@@ -480,7 +589,7 @@ describe('audit --rule-name', () => {
 
     // Act
     const code = await main(
-      ['audit', '--rule-name', 'r', '--region', 'eu-west-1', '-o', 'json', '-q'],
+      ['audit', '--rule-name', 'app-tier', '--region', 'eu-west-1', '-o', 'json', '-q'],
       run.io,
     );
 
@@ -488,7 +597,7 @@ describe('audit --rule-name', () => {
     expect(code).toBe(0);
     expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, { Name: '/rules/app-tier/tag' });
     expect(JSON.parse(run.stdout()).source).toBe(
-      'Config rule r (us-east-1), tag from SSM parameter /rules/app-tier/tag',
+      'Config rule app-tier (us-east-1), tag from SSM parameter /rules/app-tier/tag',
     );
     expect(ec2).toHaveReceivedCommandWith(DescribeInstancesCommand, {
       Filters: [
@@ -517,6 +626,24 @@ describe('audit --rule-name', () => {
     expect(ec2).not.toHaveReceivedAnyCommand();
   });
 
+  it.each([
+    { answer: { ConfigRules: [] }, case: 'an empty list' },
+    { answer: {}, case: 'no list' },
+    { answer: deployedRule('{"appTierTagKey":"tier","appTierTagValue":"app"}'), case: 'another rule' },
+  ])('exits 2 naming the rule when the API answers $case for it', async ({ answer }) => {
+    // Prepare
+    config.on(DescribeConfigRulesCommand).resolves(answer);
+    const run = captureIo();
+
+    // Act
+    const code = await main(['audit', '--rule-name', 'nope', '--region', 'eu-west-1', '-q'], run.io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(run.stderr()).toBe('error: No AWS Config rule named "nope" in us-east-1 (set --rule-region?)\n');
+    expect(ec2).not.toHaveReceivedAnyCommand();
+  });
+
   it('exits 2 listing every problem of invalid rule parameters', async () => {
     // Prepare
     config
@@ -525,7 +652,7 @@ describe('audit --rule-name', () => {
     const run = captureIo();
 
     // Act
-    const code = await main(['audit', '--rule-name', 'r', '--region', 'eu-west-1'], run.io);
+    const code = await main(['audit', '--rule-name', 'app-tier', '--region', 'eu-west-1'], run.io);
 
     // Assess
     expect(code).toBe(2);
@@ -534,13 +661,48 @@ describe('audit --rule-name', () => {
     );
   });
 
+  it('reads numbers and booleans in InputParameters as the Lambda does: a JSON true for the flag, an error elsewhere', async () => {
+    // Prepare
+    const inputs = [
+      '{"appTierTagKey":"tier","appTierTagValue":"app","requireRoleInProfile":true}',
+      '{"appTierTagKey":"tier","appTierTagValue":2}',
+    ];
+    config
+      .on(DescribeConfigRulesCommand)
+      .resolvesOnce(deployedRule(inputs[0] as string))
+      .resolves(deployedRule(inputs[1] as string));
+    config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+    instancesPerRegion({ 'eu-west-1': () => page() });
+    const [flag, number] = [captureIo(), captureIo()];
+
+    // Act
+    const codes = [
+      await main(['audit', '--rule-name', 'app-tier', '--region', 'eu-west-1', '-o', 'json', '-q'], flag.io),
+      await main(['audit', '--rule-name', 'app-tier', '--region', 'eu-west-1', '-q'], number.io),
+    ];
+    const lambda = await Promise.allSettled(
+      inputs.map((ruleParameters) => handler({ ...loadEvent('compliant'), ruleParameters }, lambdaContext())),
+    );
+
+    // Assess
+    expect(codes).toEqual([0, 2]);
+    expect(JSON.parse(flag.stdout()).parameters.requireRoleInProfile).toBe(true);
+    // The check is on in the Lambda too: the sample's profile (of the docs' 13-digit account) cannot be
+    // looked up, so the instance that is COMPLIANT without the check is NON_COMPLIANT with it.
+    expect(lambda[0]).toMatchObject({ status: 'fulfilled', value: { compliant: 0, nonCompliant: 1 } });
+    const refused =
+      'Invalid rule parameters: appTierTagValue must be a string, got the number 2: put the value in quotes';
+    expect(number.stderr()).toBe(`error: ${refused}\n`);
+    expect(lambda[1]).toMatchObject({ status: 'rejected', reason: { message: refused } });
+  });
+
   it('exits 2 when the rule parameters are not JSON', async () => {
     // Prepare
     config.on(DescribeConfigRulesCommand).resolves(deployedRule('{tier'));
     const run = captureIo();
 
     // Act
-    const code = await main(['audit', '--rule-name', 'r', '--region', 'eu-west-1'], run.io);
+    const code = await main(['audit', '--rule-name', 'app-tier', '--region', 'eu-west-1'], run.io);
 
     // Assess
     expect(code).toBe(2);

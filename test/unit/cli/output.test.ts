@@ -193,7 +193,7 @@ describe('renderAudit', () => {
           annotation: 'has no IAM instance profile',
         },
       ],
-      summary: { COMPLIANT: 1, NON_COMPLIANT: 1, NOT_APPLICABLE: 0, regionErrors: 1 },
+      summary: { COMPLIANT: 1, NON_COMPLIANT: 1, NOT_APPLICABLE: 0, tagKeyCase: 0, regionErrors: 1 },
     });
   });
 

@@ -6,7 +6,7 @@ import {
   type IamInstanceProfileAssociation,
   ReplaceIamInstanceProfileAssociationCommand,
 } from '@aws-sdk/client-ec2';
-import { GetInstanceProfileCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetInstanceProfileCommand, IAMClient, NoSuchEntityException } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
@@ -15,6 +15,16 @@ import { appInstance, awsError, captureIo, page, profileArn } from './support.js
 
 const ec2 = mockClient(EC2Client);
 const iam = mockClient(IAMClient);
+
+const ROLE = {
+  RoleName: 'r',
+  RoleId: 'AROA',
+  Arn: 'arn:aws:iam::123456789012:role/r',
+  Path: '/',
+  CreateDate: new Date(),
+};
+const noSuchProfile = (name: string) =>
+  new NoSuchEntityException({ message: `Instance Profile ${name} cannot be found.`, $metadata: {} });
 
 const REMEDIATE = ['remediate', '--tag-key', 'tier', '--tag-value', 'app', '--region', 'eu-west-1', '-q'];
 
@@ -56,6 +66,10 @@ beforeEach(() => {
     },
   }));
   ec2.on(ReplaceIamInstanceProfileAssociationCommand).resolves({});
+  // Every profile the tests name exists, with a role, unless a test says otherwise.
+  iam.on(GetInstanceProfileCommand).callsFake(({ InstanceProfileName }) => ({
+    InstanceProfile: { InstanceProfileName, Arn: profileArn(InstanceProfileName), Roles: [ROLE] },
+  }));
 });
 
 describe('remediate: dry run (the default)', () => {
@@ -329,6 +343,46 @@ describe('remediate: the profile to attach is checked before anything is touched
     expect(ec2).not.toHaveReceivedAnyCommand();
   });
 
+  it.each([
+    { target: 'app-profle', asked: 'app-profle' },
+    { target: profileArn('app-profle'), asked: 'app-profle' },
+  ])(
+    'refuses a profile that does not exist ($target) in a dry run, before the scan',
+    async ({ target, asked }) => {
+      // Prepare
+      iam.on(GetInstanceProfileCommand, { InstanceProfileName: asked }).rejects(noSuchProfile(asked));
+      ec2.on(DescribeInstancesCommand).resolves(page(appInstance('i-1')));
+      associations({});
+      const run = captureIo();
+
+      // Act
+      const code = await main([...REMEDIATE, '--instance-profile', target], run.io);
+
+      // Assess
+      expect(code).toBe(2);
+      expect(iam).toHaveReceivedCommandWith(GetInstanceProfileCommand, { InstanceProfileName: asked });
+      expect(run.stderr()).toContain(`Instance profile ${target} does not exist (iam:GetInstanceProfile)`);
+      expect(run.stdout()).not.toContain('would-associate');
+      expect(ec2).not.toHaveReceivedAnyCommand();
+    },
+  );
+
+  it('refuses an ARN whose name exists in this account under another ARN', async () => {
+    // Prepare
+    const elsewhere = 'arn:aws:iam::999999999999:instance-profile/app';
+    const run = captureIo();
+
+    // Act
+    const code = await main([...REMEDIATE, '--instance-profile', elsewhere], run.io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(run.stderr()).toContain(
+      `Instance profile ${elsewhere} does not exist (iam:GetInstanceProfile): this account's profile app is ${profileArn('app')}`,
+    );
+    expect(ec2).not.toHaveReceivedAnyCommand();
+  });
+
   it('with --require-role-in-profile, refuses a profile that holds no role', async () => {
     // Prepare
     iam.on(GetInstanceProfileCommand).resolves({ InstanceProfile: { Roles: [] } as never });
@@ -343,7 +397,7 @@ describe('remediate: the profile to attach is checked before anything is touched
     // Assess
     expect(code).toBe(2);
     expect(iam).toHaveReceivedCommandWith(GetInstanceProfileCommand, { InstanceProfileName: 'empty' });
-    expect(run.stderr()).toContain('Instance profile empty holds no IAM role (or does not exist)');
+    expect(run.stderr()).toContain('Instance profile empty holds no IAM role');
     expect(ec2).not.toHaveReceivedAnyCommand();
   });
 

@@ -2,11 +2,10 @@ import { GetInstanceProfileCommand, IAMClient, NoSuchEntityException } from '@aw
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ProfileLookupError } from '../../../src/errors.js';
 import {
   createProfileRoleEnricher,
-  ProfileLookupError,
   type ProfileRoles,
-  parseProfileArn,
   profileRoleEnricher,
   profileRoles,
 } from '../../../src/iam/profile-roles.js';
@@ -51,10 +50,15 @@ const appInstance = (overrides: Partial<InstanceView> = {}): InstanceView => ({
 /** A ProfileRoles that answers from a table and counts the questions. */
 const fakeRoles = (answers: Record<string, boolean | undefined>) => {
   const asked: string[] = [];
+  const holdsRole = async (profile: string) => {
+    asked.push(profile);
+    return answers[profile];
+  };
   const roles: ProfileRoles = {
-    async holdsRole(profile) {
-      asked.push(profile);
-      return answers[profile];
+    holdsRole,
+    describe: async (profile) => {
+      const holds = await holdsRole(profile);
+      return holds === undefined ? undefined : { exists: true, holdsRole: holds };
     },
   };
   return { roles, asked };
@@ -62,31 +66,6 @@ const fakeRoles = (answers: Record<string, boolean | undefined>) => {
 
 beforeEach(() => {
   iam.reset();
-});
-
-describe('parseProfileArn', () => {
-  it.each([
-    [PROFILE, { accountId: ACCOUNT, name: 'app' }],
-    [EMPTY_PROFILE, { accountId: ACCOUNT, name: 'empty' }],
-    [`arn:aws-us-gov:iam::${ACCOUNT}:instance-profile/a/b/c`, { accountId: ACCOUNT, name: 'c' }],
-  ])('reads the account and the name (without the path) of %s', (arn, expected) => {
-    // Act
-    const parsed = parseProfileArn(arn);
-
-    // Assess
-    expect(parsed).toEqual(expected);
-  });
-
-  it.each([`arn:aws:iam::${ACCOUNT}:role/app`, `arn:aws:iam::${ACCOUNT}:instance-profile/`, 'app', ''])(
-    'refuses %j',
-    (arn) => {
-      // Act
-      const parsed = parseProfileArn(arn);
-
-      // Assess
-      expect(parsed).toBeUndefined();
-    },
-  );
 });
 
 describe('profileRoles', () => {
@@ -191,6 +170,29 @@ describe('profileRoles', () => {
       ),
       { numRuns: 50 },
     );
+  });
+});
+
+describe('profileRoles.describe', () => {
+  it('says whether the profile exists, holds a role, and its ARN', async () => {
+    // Prepare
+    iam.on(GetInstanceProfileCommand, { InstanceProfileName: 'app' }).resolves(profileOutput('app', [role]));
+    iam
+      .on(GetInstanceProfileCommand, { InstanceProfileName: 'gone' })
+      .rejects(
+        new NoSuchEntityException({ message: 'Instance Profile gone cannot be found.', $metadata: {} }),
+      );
+    const roles = profileRoles(new IAMClient({}));
+
+    // Act
+    const facts = await Promise.all([roles.describe('app'), roles.describe(PROFILE), roles.describe('gone')]);
+
+    // Assess
+    expect(facts).toEqual([
+      { exists: true, holdsRole: true, arn: PROFILE },
+      { exists: true, holdsRole: true, arn: PROFILE },
+      { exists: false, holdsRole: false },
+    ]);
   });
 });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ComplianceType, Reason } from '../../../src/rule/compliance.js';
-import { decide } from '../../../src/rule/decide.js';
+import { decide, needsProfileRole } from '../../../src/rule/decide.js';
 import type { RuleParameters } from '../../../src/rule/parameters.js';
 import { instanceView, ruleParameters } from '../../support/arbitraries.js';
 import { appInstance } from '../../support/instances.js';
@@ -81,5 +81,58 @@ describe('decide: requireRoleInProfile', () => {
         return decision.compliance !== ComplianceType.Compliant || view.profileHoldsRole === true;
       }),
     );
+  });
+});
+
+describe('needsProfileRole', () => {
+  it('is true exactly when the role in the profile changes the decision', () => {
+    fc.assert(
+      fc.property(instanceView, ruleParameters, fc.boolean(), (recorded, parameters, eventLeftScope) => {
+        // Prepare
+        const { profileHoldsRole: _known, ...view } = recorded;
+        const context = { eventLeftScope };
+
+        // Act
+        const needed = needsProfileRole(view, parameters, context);
+
+        // Assess
+        const withRole = decide({ ...view, profileHoldsRole: true }, parameters, context);
+        const withoutRole = decide({ ...view, profileHoldsRole: false }, parameters, context);
+        expect(needed).toBe(withRole.compliance !== withoutRole.compliance);
+      }),
+    );
+  });
+
+  it('is false once the role is known', () => {
+    fc.assert(
+      fc.property(instanceView, ruleParameters, fc.boolean(), (view, parameters, holdsRole) => {
+        expect(
+          needsProfileRole({ ...view, profileHoldsRole: holdsRole }, parameters, { eventLeftScope: false }),
+        ).toBe(false);
+      }),
+    );
+  });
+
+  it('is true for an app-tier instance with an allowed profile, false for the earlier steps', () => {
+    // Assess
+    expect(needsProfileRole(appInstance(), REQUIRE_ROLE, { eventLeftScope: false })).toBe(true);
+    expect(needsProfileRole(appInstance(), REQUIRE_ROLE, { eventLeftScope: true })).toBe(false);
+    expect(
+      needsProfileRole(appInstance({ instanceProfileArn: undefined }), REQUIRE_ROLE, {
+        eventLeftScope: false,
+      }),
+    ).toBe(false);
+    expect(
+      needsProfileRole(
+        appInstance(),
+        { ...REQUIRE_ROLE, allowedInstanceProfileArns: new Set(['other']) },
+        { eventLeftScope: false },
+      ),
+    ).toBe(false);
+    expect(
+      needsProfileRole(appInstance({ tags: new Map([['tier', 'web']]) }), REQUIRE_ROLE, {
+        eventLeftScope: false,
+      }),
+    ).toBe(false);
   });
 });

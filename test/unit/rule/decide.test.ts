@@ -13,6 +13,14 @@ import { type ProfileWithoutArnCase, peerItem } from '../../support/peer-events.
 
 const PARAMETERS: RuleParameters = { tag: { key: 'tier', values: ['app'] }, requireRoleInProfile: false };
 
+/** Whether steps 1 to 3 of the decision (type, scope, deletion, state) leave the instance to the tag step. */
+const reachesTheTagStep = (view: InstanceView, eventLeftScope: boolean): boolean =>
+  view.resourceType === 'AWS::EC2::Instance' &&
+  !eventLeftScope &&
+  !['ResourceDeleted', 'ResourceDeletedNotRecorded', 'ResourceNotRecorded'].includes(view.status ?? '') &&
+  view.hasConfiguration &&
+  !['terminated', 'shutting-down'].includes(view.state ?? '');
+
 const sampleView = (name: SampleEvent) => viewFromConfigurationItem(invokingOf(name).configurationItem);
 
 describe('decide: the sample events', () => {
@@ -153,6 +161,19 @@ describe('decide: the steps, in order', () => {
       { tags: new Map([['Tier', 'app']]), instanceProfileArn: undefined },
       {},
       false,
+      Reason.TagKeyCase,
+    ],
+    [
+      'the key, and the key in another case',
+      {
+        tags: new Map([
+          ['Tier', 'app'],
+          ['tier', 'web'],
+        ]),
+        instanceProfileArn: undefined,
+      },
+      {},
+      false,
       Reason.NotAppTier,
     ],
     ['no instance profile', { instanceProfileArn: undefined }, {}, false, Reason.NoProfile],
@@ -245,15 +266,7 @@ describe('decide: properties', () => {
   it('is NOT_APPLICABLE exactly when the instance is out of scope', () => {
     fc.assert(
       fc.property(instanceView, ruleParameters, fc.boolean(), (view, parameters, eventLeftScope) => {
-        const inScope =
-          view.resourceType === 'AWS::EC2::Instance' &&
-          !eventLeftScope &&
-          !['ResourceDeleted', 'ResourceDeletedNotRecorded', 'ResourceNotRecorded'].includes(
-            view.status ?? '',
-          ) &&
-          view.hasConfiguration &&
-          !['terminated', 'shutting-down'].includes(view.state ?? '') &&
-          isAppTier(view.tags, parameters.tag);
+        const inScope = reachesTheTagStep(view, eventLeftScope) && isAppTier(view.tags, parameters.tag);
         const notApplicable =
           decide(view, parameters, { eventLeftScope }).compliance === ComplianceType.NotApplicable;
         return notApplicable === !inScope;
@@ -277,6 +290,65 @@ describe('decide: properties', () => {
       fc.property(instanceView, ruleParameters, fc.boolean(), (view, parameters, eventLeftScope) => {
         expect(decide(view, parameters, { eventLeftScope })).toEqual(
           decide(view, parameters, { eventLeftScope }),
+        );
+      }),
+    );
+  });
+});
+
+describe('decide: a tag key in another case', () => {
+  /** A tag key, and a spelling of it that differs only in case. */
+  const keyAndOtherCase = fc
+    .tuple(fc.stringMatching(/^[a-zA-Z][\w:.-]{0,29}$/), fc.infiniteStream(fc.boolean()))
+    .map(([key, upper]) => {
+      const flips = [...key].map((char) => (upper.next().value ? char.toUpperCase() : char.toLowerCase()));
+      return { key, other: flips.join('') };
+    })
+    .filter(({ key, other }) => key !== other);
+
+  it('says so in the NOT_APPLICABLE annotation, naming the key it found and its value', () => {
+    fc.assert(
+      fc.property(
+        keyAndOtherCase,
+        fc.stringMatching(/^[\w.-]{1,20}$/),
+        instanceView,
+        ({ key, other }, value, recorded) => {
+          // Prepare: an instance the earlier steps keep in scope, with the key only in the other case
+          const tags = new Map(
+            [...recorded.tags].filter(([candidate]) => candidate.toLowerCase() !== key.toLowerCase()),
+          );
+          tags.set(other, value);
+          const view = appInstance({ tags, instanceProfileArn: recorded.instanceProfileArn });
+
+          // Act
+          const decision = decide(
+            view,
+            { ...PARAMETERS, tag: { key, values: [value] } },
+            { eventLeftScope: false },
+          );
+
+          // Assess
+          expect(decision.compliance).toBe(ComplianceType.NotApplicable);
+          expect(decision.reason).toBe(Reason.TagKeyCase);
+          expect(decision.annotation).toContain(
+            `no tag ${key}, but a tag ${other}=${value}; tag keys are case-sensitive`,
+          );
+        },
+      ),
+    );
+  });
+
+  it('is named only when the exact key is missing and a key differing only in case is present', () => {
+    fc.assert(
+      fc.property(instanceView, ruleParameters, fc.boolean(), (view, parameters, eventLeftScope) => {
+        const { key } = parameters.tag;
+        const onlyInOtherCase =
+          !view.tags.has(key) &&
+          [...view.tags.keys()].some((candidate) => candidate.toLowerCase() === key.toLowerCase());
+        const decision = decide(view, parameters, { eventLeftScope });
+        return (
+          (decision.reason === Reason.TagKeyCase) ===
+          (reachesTheTagStep(view, eventLeftScope) && onlyInOtherCase)
         );
       }),
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { viewFromConfigurationItem, viewFromEc2Instance } from '../../../src/rule/instance-view.js';
+import { viewFromConfigurationItem } from '../../../src/rule/instance-view.js';
 import { historyItem, invokingOf } from '../../support/events.js';
 import {
   PROFILE_WITHOUT_ARN_EVENTS,
@@ -123,47 +123,5 @@ describe('viewFromConfigurationItem', () => {
     ]) {
       expect(viewFromConfigurationItem(item)).toMatchObject({ resourceType: '', resourceId: '' });
     }
-  });
-});
-
-describe('viewFromEc2Instance', () => {
-  it('reads a DescribeInstances instance', () => {
-    // Act
-    const view = viewFromEc2Instance({
-      InstanceId: 'i-1',
-      State: { Name: 'running', Code: 16 },
-      IamInstanceProfile: { Arn: 'arn:aws:iam::123456789012:instance-profile/app', Id: 'AIPA' },
-      Tags: [{ Key: 'tier', Value: 'app' }, { Key: 'empty' }],
-    });
-
-    // Assess
-    expect(view).toEqual({
-      resourceType: 'AWS::EC2::Instance',
-      resourceId: 'i-1',
-      hasConfiguration: true,
-      state: 'running',
-      tags: new Map([
-        ['tier', 'app'],
-        ['empty', ''],
-      ]),
-      instanceProfileArn: 'arn:aws:iam::123456789012:instance-profile/app',
-    });
-  });
-
-  it('reads a profile association without an ARN as such', () => {
-    // Act
-    const idOnly = viewFromEc2Instance({ InstanceId: 'i-3', IamInstanceProfile: { Id: 'AIPA' } });
-    const empty = viewFromEc2Instance({ InstanceId: 'i-4', IamInstanceProfile: { Arn: '' } });
-
-    // Assess
-    expect(idOnly).toMatchObject({ instanceProfileArn: undefined, profileWithoutArn: { id: 'AIPA' } });
-    expect(empty).toMatchObject({ instanceProfileArn: undefined, profileWithoutArn: {} });
-  });
-
-  it('reads an instance without profile or tags', () => {
-    expect(viewFromEc2Instance({ InstanceId: 'i-2' })).toMatchObject({
-      instanceProfileArn: undefined,
-      tags: new Map(),
-    });
   });
 });

@@ -163,6 +163,36 @@ describe('parseRuleParameters', () => {
     for (const [index, problem] of expected.entries()) expect(problems[index]).toContain(problem);
   });
 
+  it('takes a JSON true or false for requireRoleInProfile, as CloudFormation YAML writes it unquoted', () => {
+    // Act
+    const on = parseRuleParameters(
+      '{"appTierTagKey":"tier","appTierTagValue":"app","requireRoleInProfile":true}',
+    );
+    const off = parseRuleParameters(
+      '{"appTierTagKey":"tier","appTierTagValue":"app","RequireRoleInProfile":false}',
+    );
+
+    // Assess
+    expect(on.requireRoleInProfile).toBe(true);
+    expect(off.requireRoleInProfile).toBe(false);
+  });
+
+  it('refuses a number or a boolean for any other parameter, saying how to write it', () => {
+    // Act
+    const problems = problemsOf(() =>
+      parseRuleParameters(
+        '{"appTierTagKey":"tier","appTierTagValue":1.50,"executionRoleName":true,"requireRoleInProfile":1}',
+      ),
+    );
+
+    // Assess
+    expect(problems).toEqual([
+      'appTierTagValue must be a string, got the number 1.5: put the value in quotes',
+      'executionRoleName must be a string, got the boolean true: put the value in quotes',
+      'requireRoleInProfile must be "true" or "false" (or JSON true or false), got the number 1',
+    ]);
+  });
+
   it('names every parameter the parser accepts', () => {
     expect(RULE_PARAMETER_NAMES).toEqual([
       'appTierTagKey',
