@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { accessSettings } from './aws/access.js';
+import { timeBudgetFor, withTimeBudget } from './aws/time-budget.js';
 import { parseConfigEvent } from './config/event.js';
 import { ReportMode } from './config/reporter.js';
 import { RuleError } from './errors.js';
@@ -26,11 +27,15 @@ export const handler = async (event: unknown, context: Context): Promise<RunSumm
       accountId: parsed.envelope.accountId,
       messageType: parsed.invoking.messageType,
     });
-    const summary = await runRule(parsed, {
-      reportMode: reportMode(process.env.REPORT_MODE),
-      deadline: { remainingMs: () => context.getRemainingTimeInMillis() },
-      access: accessSettings(context.invokedFunctionArn),
-    });
+    // Every AWS call ends before the Lambda deadline, so a silent endpoint fails the invocation with a
+    // message naming the call instead of letting Lambda kill it.
+    const summary = await withTimeBudget(timeBudgetFor(context.getRemainingTimeInMillis()), () =>
+      runRule(parsed, {
+        reportMode: reportMode(process.env.REPORT_MODE),
+        deadline: { remainingMs: () => context.getRemainingTimeInMillis() },
+        access: accessSettings(context.invokedFunctionArn),
+      }),
+    );
     logger.info('Invocation complete', {
       ...summary,
       report: { ...summary.report, wouldSend: summary.report.wouldSend.length },

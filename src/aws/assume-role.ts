@@ -1,7 +1,7 @@
 import type { AssumeRoleCommandOutput, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { RuleError } from '../errors.js';
-import { clientOptions } from './client-options.js';
+import { awsClient } from './client-options.js';
 
 /**
  * Cached credentials are renewed this long before they expire, so no call is signed with credentials about
@@ -50,7 +50,7 @@ let sts: Promise<STSClient> | undefined;
 
 /** The STS client, loaded only when a role is used: a single-account deployment never pays for it. */
 const stsClient = (): Promise<STSClient> => {
-  sts ??= import('@aws-sdk/client-sts').then(({ STSClient }) => new STSClient(clientOptions()));
+  sts ??= import('@aws-sdk/client-sts').then(({ STSClient }) => awsClient(STSClient));
   return sts;
 };
 

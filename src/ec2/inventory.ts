@@ -1,5 +1,5 @@
 import { EC2Client, type Filter, type Instance, paginateDescribeInstances } from '@aws-sdk/client-ec2';
-import { clientOptions, perAccount } from '../aws/client-options.js';
+import { awsClient, perAccount } from '../aws/client-options.js';
 import { ANY_VALUE, type AppTierTag } from '../rule/parameters.js';
 
 /** Lists live app-tier instances page by page, so a sweep never holds the whole fleet. */
@@ -22,7 +22,7 @@ export const appTierFilters = (tag: AppTierTag): Filter[] => [
 ];
 
 /** This module (and the EC2 client with it) is loaded only by the sweep, keeping it off the change path. */
-export const ec2Client = perAccount((access) => new EC2Client(clientOptions(access)));
+export const ec2Client = perAccount((access) => awsClient(EC2Client, access));
 
 export const ec2Inventory = (client: EC2Client): Inventory => ({
   async *appTierInstances(tag) {
