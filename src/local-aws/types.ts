@@ -200,6 +200,9 @@ export interface LocalAwsOptions {
    * they do against AWS, so a test can see how many a client keeps in flight.
    */
   latencyMs?: (request: RecordedRequest) => number | undefined;
-  /** Marks entries of a `PutEvaluations` call as failed (returned in `FailedEvaluations`, not stored). */
-  failEvaluation?: (evaluation: WireEvaluation, index: number) => boolean;
+  /**
+   * Marks entries of a `PutEvaluations` call as failed (not stored): `true` returns the entry in
+   * `FailedEvaluations` as sent; an entry returns that one instead (an adversarial Config's answer).
+   */
+  failEvaluation?: (evaluation: WireEvaluation, index: number) => boolean | WireEvaluation;
 }
