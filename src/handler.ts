@@ -6,6 +6,7 @@ import { ReportMode } from './config/reporter.js';
 import { RuleError } from './errors.js';
 import { logger } from './logger.js';
 import { type RunSummary, runRule } from './run/run-rule.js';
+import { hideSecret, redactError } from './secrets.js';
 
 const reportMode = (value: string = ReportMode.Live): ReportMode => {
   const modes: readonly string[] = Object.values(ReportMode);
@@ -20,6 +21,8 @@ const reportMode = (value: string = ReportMode.Live): ReportMode => {
  */
 export const handler = async (event: unknown, context: Context): Promise<RunSummary> => {
   logger.addContext(context);
+  // Registered before the event is even parsed: no log line of this invocation carries the token.
+  const forgetToken = hideSecret((event as { resultToken?: unknown } | null)?.resultToken);
   try {
     const parsed = parseConfigEvent(event);
     logger.appendKeys({
@@ -42,9 +45,12 @@ export const handler = async (event: unknown, context: Context): Promise<RunSumm
     });
     return summary;
   } catch (error) {
+    // The runtime logs the error it is given, and sends it to the dead-letter queue: without the token.
+    redactError(error);
     logger.error('Invocation failed', error as Error);
     throw error;
   } finally {
     logger.resetKeys();
+    forgetToken();
   }
 };

@@ -2,6 +2,7 @@ import type { ConfigServiceClient, Evaluation } from '@aws-sdk/client-config-ser
 import { PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { EvaluationDeliveryError } from '../errors.js';
 import { logger } from '../logger.js';
+import { redactSecret } from '../secrets.js';
 import { deliveryErrorMessage, type Undelivered, undeliveredLogParts } from './delivery-report.js';
 
 /** How evaluations reach Config: written, validated only (`TestMode`), or not sent at all. */
@@ -127,7 +128,8 @@ export const createReporter = (options: ReporterOptions): Reporter => {
     try {
       failed = await put(evaluations);
     } catch (error) {
-      giveUp((error as Error).message, evaluations);
+      // Before the message is cut to fit: an echoed token would push out what the service said.
+      giveUp(redactSecret((error as Error).message, options.resultToken), evaluations);
       return;
     }
     const { identified, unexplained } = matchFailedEntries(evaluations, failed);

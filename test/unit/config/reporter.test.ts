@@ -137,6 +137,26 @@ describe('createReporter', () => {
     expect(configMock).toHaveReceivedCommandTimes(PutEvaluationsCommand, 3);
   });
 
+  it('keeps the result token out of the reason it gives, even when the service echoed it', async () => {
+    // Prepare
+    const resultToken = 'eyJlbmNyeXB0ZWREYXRhIjpbLTQxLDEsLTU3LC0zMCwtMTIxLDUzXQ==';
+    configMock
+      .on(PutEvaluationsCommand)
+      .rejects(
+        Object.assign(new Error(`Value '${resultToken}' at 'resultToken' failed to satisfy constraint`), {
+          name: 'ValidationException',
+        }),
+      );
+
+    // Act
+    const error = await reportAll(evaluations(1), { resultToken }).catch((caught: unknown) => caught);
+
+    // Assess
+    expect((error as Error).message).toBe(
+      "1 evaluation(s) not delivered to AWS Config (Value '[REDACTED]' at 'resultToken' failed to satisfy constraint): AWS::EC2::Instance i-00000000000000000",
+    );
+  });
+
   it('keeps at most `concurrency` calls in flight', async () => {
     // Prepare
     let inFlight = 0;
