@@ -140,13 +140,11 @@ describe('createReporter', () => {
   it('keeps the result token out of the reason it gives, even when the service echoed it', async () => {
     // Prepare
     const resultToken = 'eyJlbmNyeXB0ZWREYXRhIjpbLTQxLDEsLTU3LC0zMCwtMTIxLDUzXQ==';
-    configMock
-      .on(PutEvaluationsCommand)
-      .rejects(
-        Object.assign(new Error(`Value '${resultToken}' at 'resultToken' failed to satisfy constraint`), {
-          name: 'ValidationException',
-        }),
-      );
+    configMock.on(PutEvaluationsCommand).rejects(
+      Object.assign(new Error(`Value '${resultToken}' at 'resultToken' failed to satisfy constraint`), {
+        name: 'ValidationException',
+      }),
+    );
 
     // Act
     const error = await reportAll(evaluations(1), { resultToken }).catch((caught: unknown) => caught);
