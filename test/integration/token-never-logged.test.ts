@@ -1,10 +1,10 @@
 import { inspect } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handler.js';
 import { type LocalAws, type RecordedRequest, startLocalAws } from '../../src/local-aws/index.js';
-import { logger } from '../../src/logger.js';
 import { loadEvent } from '../support/events.js';
 import { lambdaContext } from '../support/lambda-context.js';
+import { captureLogs } from '../support/log-capture.js';
 
 // The handler, in this process, against a Config endpoint whose errors echo the result token it was sent,
 // as a validation error echoes a value. Every line the Powertools logger writes is captured.
@@ -19,28 +19,8 @@ const echo = (request: RecordedRequest, length: number) => ({
   message: `1 validation error detected: Value '${String(request.params.ResultToken).slice(0, length)}' at 'resultToken' failed to satisfy constraint: Member must be a valid result token`,
 });
 
-/** Runs the handler once, returning what it threw and every line logged (stdout and stderr). */
-const invoke = async (): Promise<{ error: unknown; lines: string[] }> => {
-  const lines: string[] = [];
-  const capture = (chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  };
-  const writes = [
-    vi.spyOn(process.stdout, 'write').mockImplementation(capture),
-    vi.spyOn(process.stderr, 'write').mockImplementation(capture),
-  ];
-  logger.setLogLevel('DEBUG');
-  try {
-    await handler(event, lambdaContext());
-    return { error: undefined, lines };
-  } catch (error) {
-    return { error, lines };
-  } finally {
-    logger.setLogLevel('SILENT');
-    for (const write of writes) write.mockRestore();
-  }
-};
+/** Runs the handler once, at the most verbose level. */
+const invoke = () => captureLogs('DEBUG', () => handler(event, lambdaContext()));
 
 /** The token, or any part of it of 16 characters or more that a log line could carry. */
 const leaks = (text: string): boolean => {

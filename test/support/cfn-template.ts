@@ -186,6 +186,10 @@ export const inlineStatements = (role: Template): Statement[] =>
     return Array.isArray(statements) ? statements : [statements];
   });
 
+/** The statements that allow `action`. */
+export const statementsAllowing = (statements: readonly Statement[], action: string): Statement[] =>
+  statements.filter((statement) => [statement.Action].flat().includes(action));
+
 /** The actions of a list of statements, sorted and without duplicates. */
 export const actionsOf = (statements: readonly Statement[]): string[] =>
   [...new Set(statements.flatMap((statement) => [statement.Action].flat()))].sort();

@@ -7,11 +7,11 @@ import {
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handler.js';
-import { logger } from '../../src/logger.js';
 import { historyItem, loadEvent, type SampleEvent, withChanges } from '../support/events.js';
 import { lambdaContext } from '../support/lambda-context.js';
+import { captureLogs } from '../support/log-capture.js';
 
 const config = mockClient(ConfigServiceClient);
 const ec2 = mockClient(EC2Client);
@@ -223,20 +223,9 @@ describe('handler', () => {
   it('logs one JSON line per decision and one per invocation, never the result token', async () => {
     // Prepare
     const event = loadEvent('no-profile');
-    const lines: string[] = [];
-    logger.setLogLevel('INFO');
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    });
 
     // Act
-    try {
-      await handler(event, lambdaContext());
-    } finally {
-      write.mockRestore();
-      logger.setLogLevel('SILENT');
-    }
+    const { lines } = await captureLogs('INFO', () => handler(event, lambdaContext()));
 
     // Assess
     const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -284,27 +273,11 @@ describe('handler', () => {
     config
       .on(PutEvaluationsCommand)
       .rejects(Object.assign(new Error('Access denied'), { name: 'AccessDeniedException' }));
-    const lines: string[] = [];
-    logger.setLogLevel('ERROR');
-    const capture = (chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    };
-    const writes = [
-      vi.spyOn(process.stdout, 'write').mockImplementation(capture),
-      vi.spyOn(process.stderr, 'write').mockImplementation(capture),
-    ];
 
     // Act
-    let error: unknown;
-    try {
-      await handler(loadEvent('scheduled'), lambdaContext());
-    } catch (caught) {
-      error = caught;
-    } finally {
-      for (const write of writes) write.mockRestore();
-      logger.setLogLevel('SILENT');
-    }
+    const { lines, error } = await captureLogs('ERROR', () =>
+      handler(loadEvent('scheduled'), lambdaContext()),
+    );
 
     // Assess: the error says how many, in a bounded message; the Lambda runtime logs its enumerable
     // properties too, so the full list is not one of them

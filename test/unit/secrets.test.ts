@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { logger } from '../../src/logger.js';
 import {
   hideSecret,
@@ -10,6 +10,7 @@ import {
   redactSecrets,
 } from '../../src/secrets.js';
 import { loadEvent } from '../support/events.js';
+import { captureLogs } from '../support/log-capture.js';
 
 const token = loadEvent('compliant').resultToken as string;
 
@@ -107,32 +108,16 @@ describe('redactError', () => {
 });
 
 describe('logger', () => {
-  afterEach(() => {
-    logger.setLogLevel('SILENT');
-  });
-
-  it('writes no registered secret, wherever it is in the line', () => {
+  it('writes no registered secret, wherever it is in the line', async () => {
     // Prepare
-    const lines: string[] = [];
-    const capture = (chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    };
-    const writes = [
-      vi.spyOn(process.stdout, 'write').mockImplementation(capture),
-      vi.spyOn(process.stderr, 'write').mockImplementation(capture),
-    ];
-    logger.setLogLevel('INFO');
     const forget = hideSecret(token);
 
     // Act
-    try {
+    const { lines } = await captureLogs('INFO', () => {
       logger.info(`message ${token}`, { attribute: token, nested: { list: [token.slice(0, 100)] } });
       logger.error('failed', new Error(`error ${token}`, { cause: new Error(token) }));
-    } finally {
-      forget();
-      for (const write of writes) write.mockRestore();
-    }
+    });
+    forget();
 
     // Assess
     expect(lines).toHaveLength(2);
