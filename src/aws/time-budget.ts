@@ -105,7 +105,7 @@ const named = (error: unknown, operation: string, budget: Budget | undefined): u
   if ((error as Error | undefined)?.name === 'TimeoutError') {
     const attempts = attemptsOf(error);
     return new AwsCallTimeoutError(
-      `${operation} timed out${attempts === undefined ? '' : ` on each of ${attempts} attempt(s)`}: ${(error as Error).message}`,
+      `${operation} timed out${attempts === undefined ? '' : ` after ${attempts} attempt(s)`} (the last: ${(error as Error).message})`,
       operation,
       { cause: error },
     );

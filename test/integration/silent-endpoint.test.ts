@@ -60,9 +60,7 @@ describe('a silent endpoint', () => {
 
     // Assess
     expect(error).toBeInstanceOf(EvaluationDeliveryError);
-    expect((error as Error).message).toContain(
-      'ConfigService PutEvaluations timed out on each of 3 attempt(s)',
-    );
+    expect((error as Error).message).toContain('ConfigService PutEvaluations timed out after 3 attempt(s)');
     expect(endpoint.requests()).toBe(3);
   });
 
@@ -102,7 +100,7 @@ describe('a silent endpoint', () => {
 
     // Assess
     expect(code).toBe(2);
-    expect(stderr.join('')).toContain('EC2 DescribeInstances timed out on each of 2 attempt(s)');
+    expect(stderr.join('')).toContain('EC2 DescribeInstances timed out after 2 attempt(s)');
   });
 
   it('never holds the built function until its timeout: it retries, then fails naming the call', {

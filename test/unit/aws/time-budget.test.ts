@@ -106,7 +106,7 @@ describe('a client built by awsClient', () => {
     // Assess
     expect(error).toBeInstanceOf(AwsCallTimeoutError);
     expect((error as Error).message).toMatch(
-      /^ConfigService PutEvaluations timed out on each of 2 attempt\(s\): .*100 ms requestTimeout/,
+      /^ConfigService PutEvaluations timed out after 2 attempt\(s\) \(the last: .*100 ms requestTimeout/,
     );
     expect((error as Error).cause).toMatchObject({ name: 'TimeoutError' });
     expect(endpoint.requests()).toBe(2);
