@@ -9,7 +9,7 @@
 //
 // Knobs (environment): BENCH_COLD_RUNS (default 15), BENCH_NODE (the node binary of the cold-start
 // processes, e.g. a Node 24 to match the Lambda runtime), BENCH_SWEEP_N (default 1000,10000,100000),
-// BENCH_SWEEP_RUNS (default 3), BENCH_FAULT_N (the sweep under faults, default 10000),
+// BENCH_SWEEP_RUNS (default 3), BENCH_FAULT_N (the sweep under faults, default 100000),
 // BENCH_DECISION_RUNS (default 7).
 
 import { execFileSync, spawnSync } from 'node:child_process';

@@ -1,8 +1,7 @@
-// AWS calls, peak memory and time of a periodic sweep, per fleet size, against the minimum; then one sweep of
-// 10,000 instances with 30 % of the calls failing. The built bundle (dist/function/handler.mjs) runs in a fresh
+// AWS calls, peak memory and time of a periodic sweep, per fleet size, against the minimum; then a sweep of
+// 100,000 instances without faults and with 30 % of the calls failing, side by side. The built bundle (dist/function/handler.mjs) runs in a fresh
 // process per invocation, against the local endpoint serving a generated fleet page by page.
-import { performance } from 'node:perf_hooks';
-import { MAX_ATTEMPTS, RETRY_MODE } from '../src/aws/client-options.js';
+import { MAX_ATTEMPTS } from '../src/aws/client-options.js';
 import {
   type LocalAws,
   LocalService,
@@ -125,13 +124,14 @@ console.log(
   ].join('\n'),
 );
 
-// One sweep of 10,000 (BENCH_FAULT_N) with 30 % of all calls failing (seeded: the same faults every run), 2 %
-// of the entries returned in FailedEvaluations, at most 2 failures in a row per call or entry.
-const FAULT_N = Number(process.env.BENCH_FAULT_N ?? 10_000);
+// One sweep of 100,000 (BENCH_FAULT_N) without faults, then the same with 30 % of all calls failing (seeded:
+// the same faults every run; throttling, HTTP 500 and 503, dropped connections), 2 % of the entries returned in
+// FailedEvaluations, at most 2 failures in a row per call or entry. Side by side: delivered / decided, calls.
+const FAULT_N = Number(process.env.BENCH_FAULT_N ?? 100_000);
 const fleet = appTierFleet(FAULT_N);
+const decided = fleet.appTier + fleet.stale;
 const clean = await sweepOnce(fleet, LAMBDA_NODE_OPTIONS);
 let failedEntries = 0;
-const started = performance.now();
 const faulty = await sweepOnce(
   fleet,
   LAMBDA_NODE_OPTIONS,
@@ -146,7 +146,6 @@ const faulty = await sweepOnce(
   },
   true,
 );
-const elapsed = performance.now() - started;
 const key = (evaluation: ReceivedEvaluation) => JSON.stringify(evaluation);
 const withoutFaults = new Set(clean.evaluations.map(key));
 const same =
@@ -159,24 +158,44 @@ const firstAttempts = requests.filter((request) => request.attempt === 1);
 const kinds = new Map<string, number>();
 for (const request of faulted) kinds.set(request.fault ?? '', (kinds.get(request.fault ?? '') ?? 0) + 1);
 const quota = replayRetryQuota(requests, MAX_ATTEMPTS);
+const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)} %`;
+const deliveredCell = (sweep: Sweep) => {
+  const named = sweep.invocation.error?.undelivered?.length ?? 0;
+  return `${number(sweep.evaluations.length)} / ${number(decided)} (${percent(sweep.evaluations.length, decided)})${named > 0 ? `, ${number(named)} named` : ''}`;
+};
+const outcome = (sweep: Sweep) =>
+  sweep.invocation.error === undefined ? 'succeeded' : `failed: ${sweep.invocation.error.name}`;
+const callCell = (operation: (typeof OPERATIONS)[number]) => {
+  const calls = firstAttempts.filter((request) => request.operation === operation).length;
+  const retries = requests.filter((request) => request.operation === operation).length - calls;
+  return `${number(calls)} (+${number(retries)} retries)`;
+};
+const sideBySide: string[][] = [
+  ['', 'without faults', 'with 30 % faults'],
+  ['delivered / decided', deliveredCell(clean), deliveredCell(faulty)],
+  ['invocation', outcome(clean), outcome(faulty)],
+  ...OPERATIONS.map((operation) => [operation, number(clean.calls[operation]), callCell(operation)]),
+  [
+    'all calls',
+    number(OPERATIONS.reduce((sum, operation) => sum + clean.calls[operation], 0)),
+    `${number(firstAttempts.length)} (+${number(requests.length - firstAttempts.length)} retries)`,
+  ],
+  [
+    'time',
+    `${(clean.invocation.invokeMs / 1000).toFixed(1)} s`,
+    `${(faulty.invocation.invokeMs / 1000).toFixed(1)} s`,
+  ],
+];
 console.log(
   [
     '',
-    `Faults: a sweep of ${number(FAULT_N)} with 30 % of all calls failing (retryMode '${RETRY_MODE}', maxAttempts ${MAX_ATTEMPTS})`,
-    `calls ${number(firstAttempts.length)}, of which ${number(firstAttempts.filter((r) => r.fault !== undefined).length)} (${((100 * firstAttempts.filter((r) => r.fault !== undefined).length) / firstAttempts.length).toFixed(1)} %) failed at first; attempts ${number(requests.length)}, failed ${number(faulted.length)} (${[...kinds].map(([kind, count]) => `${kind} ${count}`).join(', ')})`,
-    `entries returned in FailedEvaluations: ${number(failedEntries)}; evaluations delivered: ${number(faulty.evaluations.length)} of ${number(fleet.appTier + fleet.stale)}, identical to the run without faults: ${same ? 'yes' : 'NO'}`,
-    `retry quota (500 tokens per client), lowest level: Config ${quota.lowest[LocalService.CONFIG_SERVICE]}, EC2 ${quota.lowest[LocalService.EC2]}; retries refused for want of quota: ${quota.refused}`,
-    faulty.invocation.error === undefined
-      ? 'invocation succeeded'
-      : [
-          `invocation failed: ${faulty.invocation.error.name}, ${number(faulty.invocation.error.undelivered?.length ?? 0)} resource(s) named as not delivered;`,
-          `delivered + named = ${number(faulty.evaluations.length + (faulty.invocation.error.undelivered?.length ?? 0))} of ${number(fleet.appTier + fleet.stale)}`,
-          faulty.invocation.error.cause === undefined
-            ? ''
-            : `(cause: ${faulty.invocation.error.cause.name}: ${faulty.invocation.error.cause.message})`,
-        ]
-          .filter(Boolean)
-          .join(' '),
-    `invocation ${(faulty.invocation.invokeMs / 1000).toFixed(1)} s with faults, ${(clean.invocation.invokeMs / 1000).toFixed(1)} s without (wall ${(elapsed / 1000).toFixed(1)} s)`,
+    `Faults: a sweep of ${number(FAULT_N)} app-tier instances, without faults and with 30 % of all calls failing (maxAttempts ${MAX_ATTEMPTS}, a retry quota per call)`,
+    ...table(sideBySide),
+    `calls failed at first: ${number(firstAttempts.filter((r) => r.fault !== undefined).length)} of ${number(firstAttempts.length)} (${percent(firstAttempts.filter((r) => r.fault !== undefined).length, firstAttempts.length)}); attempts failed: ${number(faulted.length)} (${[...kinds].map(([kind, count]) => `${kind} ${count}`).join(', ')})`,
+    `entries returned in FailedEvaluations: ${number(failedEntries)}, re-sent in full batches; evaluations identical to the run without faults: ${same ? 'yes' : 'NO'}`,
+    `the SDK's shared retry quota (500 tokens per client) over these calls: lowest level Config ${quota.lowest[LocalService.CONFIG_SERVICE]}, EC2 ${quota.lowest[LocalService.EC2]}; retries it could not have paid for (calls it would have given up on): ${number(quota.unpaid)}`,
+    ...(faulty.invocation.error?.cause === undefined
+      ? []
+      : [`(cause: ${faulty.invocation.error.cause.name}: ${faulty.invocation.error.cause.message})`]),
   ].join('\n'),
 );

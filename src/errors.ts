@@ -43,14 +43,22 @@ export class InvalidSettingError extends RuleError {
   override name = 'InvalidSettingError';
 }
 
-/** Evaluations that Config did not accept even after retries. The invocation fails so Lambda retries it. */
+/**
+ * Evaluations that Config did not accept (or did not confirm) even after retries. The invocation fails so
+ * Lambda retries it. The message is bounded (counts, reasons, the first resources).
+ */
 export class EvaluationDeliveryError extends RuleError {
   override name = 'EvaluationDeliveryError';
-  readonly undelivered: readonly string[];
+  /**
+   * Every resource not delivered, as `<type> <id>`. Not enumerable: Powertools and the Lambda runtime log an
+   * error's enumerable properties, and a list of thousands would pass CloudWatch's 256 KB event limit; the
+   * reporter logs it in parts instead.
+   */
+  declare readonly undelivered: readonly string[];
 
   constructor(message: string, undelivered: readonly string[], options?: ErrorOptions) {
     super(message, options);
-    this.undelivered = undelivered;
+    Object.defineProperty(this, 'undelivered', { value: undelivered, enumerable: false });
   }
 }
 

@@ -5,7 +5,8 @@ import {
 } from '@smithy/core';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { AssumeRoleError, RuleError } from '../errors.js';
-import { clientOptions } from './client-options.js';
+import { awsClient, clientOptions } from './client-options.js';
+import { timeBudgetPlugin } from './time-budget.js';
 
 /**
  * Cached credentials are renewed this long before they expire, so no call is signed with credentials about
@@ -46,7 +47,7 @@ const assumeRoleError = (session: RoleSession, error: unknown): AssumeRoleError 
 
 /**
  * AssumeRole through STS with the function's own credentials: the SDK's `fromTemporaryCredentials`, loaded
- * on first use, with this rule's retry and timeout settings. Its failures name the role and the account.
+ * on first use, with this rule's retry and timeout settings and the invocation's time budget. Its failures name the role and the account.
  * The provider is called without the calling client's settings, so every client of the account gets the
  * same credentials whichever client asks first.
  */
@@ -61,6 +62,8 @@ export const temporaryCredentials: RoleProviderFactory = (session) => {
         DurationSeconds: SESSION_DURATION_SECONDS,
       },
       clientConfig: clientOptions(),
+      // The same time budget as every other call of the invocation.
+      clientPlugins: [timeBudgetPlugin],
     });
     let identity: AwsCredentialIdentity;
     try {
@@ -132,7 +135,7 @@ let callerAccount: Promise<string> | undefined;
 export const callerAccountId = (): Promise<string> => {
   callerAccount ??= (async () => {
     const { GetCallerIdentityCommand, STSClient } = await import('./sts.js');
-    const { Account } = await new STSClient(clientOptions()).send(new GetCallerIdentityCommand({}));
+    const { Account } = await awsClient(STSClient).send(new GetCallerIdentityCommand({}));
     if (Account === undefined) throw new RuleError('STS GetCallerIdentity returned no account');
     return Account;
   })().catch((error: unknown) => {

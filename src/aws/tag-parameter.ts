@@ -2,7 +2,7 @@ import { TransformParameterError } from '@aws-lambda-powertools/parameters/error
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { InvalidParametersError, RuleError } from '../errors.js';
-import { type AwsAccess, clientOptions, perAccount } from './client-options.js';
+import { type AwsAccess, awsClient, perAccount } from './client-options.js';
 
 /**
  * How long the tag read from SSM is cached in the container. The tag changes rarely, and a burst of change
@@ -12,7 +12,7 @@ export const TAG_PARAMETER_MAX_AGE_SECONDS = 300;
 
 /** One Powertools provider (and its cache) per account; loaded only when `tagParameterName` is set. */
 const provider = perAccount(
-  (access: AwsAccess) => new SSMProvider({ awsSdkV3Client: new SSMClient(clientOptions(access)) }),
+  (access: AwsAccess) => new SSMProvider({ awsSdkV3Client: awsClient(SSMClient, access) }),
 );
 
 /** Reads the SSM parameter that supplies the app-tier tag, parsed as JSON. */

@@ -100,7 +100,7 @@ export class AppTierIamRoleRule extends Construct {
     // Config checks on creation that it may invoke the function.
     this.configRule.node.addDependency(permission);
 
-    if (props.remediation !== undefined) this.remediation = this.remediate(props.remediation);
+    if (props.remediation !== undefined) this.remediation = this.remediate(props.remediation, input);
   }
 
   /**
@@ -108,7 +108,16 @@ export class AppTierIamRoleRule extends Construct {
    * profile the instance already has. An instance whose profile is outside the allowed list, or holds no
    * role, keeps it; its remediation fails visibly and a person decides.
    */
-  private remediate(remediation: RemediationProps): CfnRemediationConfiguration {
+  private remediate(
+    remediation: RemediationProps,
+    input: Record<string, string>,
+  ): CfnRemediationConfiguration {
+    const { appTierTagKey: key, appTierTagValue: values } = input;
+    if (key === undefined || values === undefined) {
+      throw new Error(
+        'Remediation needs tagKey and tagValues: its role may attach a profile only to instances carrying the app-tier tag, which an SSM parameter cannot name at deployment',
+      );
+    }
     const automationRole = new Role(this, 'RemediationAutomationRole', {
       description:
         'Assumed by Systems Manager Automation (AWS-AttachIAMToInstance, started by AWS Config remediation) to attach the designated instance profile to app-tier instances that have none.',
@@ -117,7 +126,10 @@ export class AppTierIamRoleRule extends Construct {
       }),
       inlinePolicies: {
         'attach-iam-instance-profile': new PolicyDocument({
-          statements: attachProfileStatements(this, 'stack', remediation.roleToAttach),
+          statements: attachProfileStatements(this, 'stack', remediation.roleToAttach, {
+            key,
+            values: values.split(','),
+          }),
         }),
       },
     });

@@ -114,6 +114,11 @@ export interface AppTierIamRoleRuleMemberRoleProps {
   readonly requireRoleInProfile?: boolean;
   /** The role remediation attaches; when set, the Systems Manager Automation role is created. */
   readonly remediationRoleToAttach?: string;
+  /**
+   * The app-tier tag of the rule, required with `remediationRoleToAttach`: the Automation role may attach a
+   * profile only to instances carrying it. Its values are `['*']` for any value of the key.
+   */
+  readonly remediationTag?: { readonly key: string; readonly values: readonly string[] };
   /** @default 'app-tier-iam-role-rule-remediation' */
   readonly remediationAutomationRoleName?: string;
 }
@@ -152,6 +157,11 @@ export class AppTierIamRoleRuleMemberRole extends Construct {
       },
     });
     if (props.remediationRoleToAttach !== undefined) {
+      if (props.remediationTag === undefined) {
+        throw new Error(
+          'remediationRoleToAttach needs remediationTag: the Automation role may attach a profile only to instances carrying the app-tier tag',
+        );
+      }
       this.remediationAutomationRole = new Role(this, 'RemediationAutomationRole', {
         roleName: props.remediationAutomationRoleName ?? ORGANIZATION_DEFAULTS.remediationAutomationRoleName,
         description:
@@ -161,7 +171,12 @@ export class AppTierIamRoleRuleMemberRole extends Construct {
         }),
         inlinePolicies: {
           'attach-iam-instance-profile': new PolicyDocument({
-            statements: attachProfileStatements(this, 'any', props.remediationRoleToAttach),
+            statements: attachProfileStatements(
+              this,
+              'any',
+              props.remediationRoleToAttach,
+              props.remediationTag,
+            ),
           }),
         },
       });

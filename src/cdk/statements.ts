@@ -87,6 +87,26 @@ export const evaluateStatements = (
     : []),
 ];
 
+/** The app-tier tag, as the remediation role's condition needs it: known at synthesis. */
+export interface AppTierTagOf {
+  readonly key: string;
+  /** The values; `['*']` for any value of the key. */
+  readonly values: readonly string[];
+}
+
+/** `ec2:ResourceTag/<key>` equal to one of the values, or present with any value for `*`. */
+const appTierTagCondition = ({ key, values }: AppTierTagOf): Record<string, unknown> => {
+  if (Token.isUnresolved(key) || values.some((value) => Token.isUnresolved(value))) {
+    throw new Error(
+      'Remediation needs the app-tier tag known at synthesis (tagKey and tagValues, not deployment-time tokens): its role may attach a profile only to instances carrying that tag',
+    );
+  }
+  const condition = `ec2:ResourceTag/${key}`;
+  return values.includes('*')
+    ? { Null: { [condition]: 'false' } }
+    : { StringEquals: { [condition]: [...values] } };
+};
+
 /**
  * The statements of the Systems Manager Automation role that runs AWS-AttachIAMToInstance with ForceReplace
  * false: it may attach the one designated role, never remove or replace a profile.
@@ -95,6 +115,7 @@ export const attachProfileStatements = (
   scope: IConstruct,
   region: ArnRegion,
   roleToAttach: string,
+  tag: AppTierTagOf,
 ): PolicyStatement[] => {
   const designatedRole = arn(scope, region, 'iam', `role/${roleToAttach}`);
   return [
@@ -105,10 +126,12 @@ export const attachProfileStatements = (
       resources: ['*'],
     }),
     // No ec2:DisassociateIamInstanceProfile: with ForceReplace false the runbook never removes a profile.
+    // Only to app-tier instances: the role never reaches an instance outside the rule's policy.
     new PolicyStatement({
       sid: 'AttachProfile',
       actions: ['ec2:AssociateIamInstanceProfile'],
       resources: [arn(scope, region, 'ec2', 'instance/*')],
+      conditions: appTierTagCondition(tag),
     }),
     new PolicyStatement({
       sid: 'FindRoleProfiles',

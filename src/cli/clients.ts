@@ -2,7 +2,7 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { clientOptions } from '../aws/client-options.js';
+import { awsClient, type ClientOverrides } from '../aws/client-options.js';
 
 /**
  * The AWS clients of one command run. Credentials and the default region come from the standard chain
@@ -35,24 +35,29 @@ const perRegion = <T>(create: (region: string) => T): ((region: string) => T) =>
   };
 };
 
-export const cliClients = (): CliClients => {
-  const options = clientOptions(OWN_ACCOUNT);
+/**
+ * The commands' clients. Each call's attempts time out and are retried as in the Lambda; a call that
+ * never gets an answer fails with an error naming its operation. `overrides` replace client options
+ * (tests shorten the timeouts).
+ */
+export const cliClients = (overrides: ClientOverrides = {}): CliClients => {
   const defaultRegion = async () => {
     try {
-      return await new EC2Client(options).config.region();
+      return await awsClient(EC2Client, OWN_ACCOUNT, overrides).config.region();
     } catch {
       return undefined;
     }
   };
+  const inRegion = (region: string): ClientOverrides => ({ ...overrides, region });
   return {
-    ec2: perRegion((region) => new EC2Client({ ...options, region })),
-    config: perRegion((region) => new ConfigServiceClient({ ...options, region })),
-    ssm: perRegion((region) => new SSMClient({ ...options, region })),
-    iam: perRegion((region) => new IAMClient({ ...options, region })),
+    ec2: perRegion((region) => awsClient(EC2Client, OWN_ACCOUNT, inRegion(region))),
+    config: perRegion((region) => awsClient(ConfigServiceClient, OWN_ACCOUNT, inRegion(region))),
+    ssm: perRegion((region) => awsClient(SSMClient, OWN_ACCOUNT, inRegion(region))),
+    iam: perRegion((region) => awsClient(IAMClient, OWN_ACCOUNT, inRegion(region))),
     defaultRegion,
     async checkCredentials() {
       const region = (await defaultRegion()) ?? 'us-east-1';
-      await new EC2Client({ ...options, region }).config.credentials();
+      await awsClient(EC2Client, OWN_ACCOUNT, inRegion(region)).config.credentials();
     },
   };
 };

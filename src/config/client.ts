@@ -1,5 +1,5 @@
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import { clientOptions, perAccount } from '../aws/client-options.js';
+import { awsClient, perAccount } from '../aws/client-options.js';
 
 /** The Config client; every path needs it (PutEvaluations), so it is loaded with the handler. */
-export const configClient = perAccount((access) => new ConfigServiceClient(clientOptions(access)));
+export const configClient = perAccount((access) => awsClient(ConfigServiceClient, access));

@@ -1,5 +1,5 @@
 import { EC2Client, type Filter, type Instance, paginateDescribeInstances } from '@aws-sdk/client-ec2';
-import { clientOptions, perAccount } from '../aws/client-options.js';
+import { awsClient, perAccount } from '../aws/client-options.js';
 import { ANY_VALUE, type AppTierTag } from '../rule/parameters.js';
 
 /** Lists live app-tier instances page by page, so a sweep never holds the whole fleet. */
@@ -42,7 +42,7 @@ export interface Ec2Inventory extends Inventory {
 }
 
 /** This module (and the EC2 client with it) is loaded only by the sweep, keeping it off the change path. */
-export const ec2Client = perAccount((access) => new EC2Client(clientOptions(access)));
+export const ec2Client = perAccount((access) => awsClient(EC2Client, access));
 
 async function* instancePages(client: EC2Client, filters: Filter[]): AsyncIterable<readonly Instance[]> {
   const paginator = paginateDescribeInstances({ client, pageSize: DESCRIBE_PAGE_SIZE }, { Filters: filters });

@@ -1,5 +1,5 @@
 import { GetInstanceProfileCommand, IAMClient, NoSuchEntityException } from '@aws-sdk/client-iam';
-import { type AwsAccess, clientOptions, perAccount } from '../aws/client-options.js';
+import { type AwsAccess, awsClient, perAccount } from '../aws/client-options.js';
 import { parseInstanceProfileArn } from '../aws/names.js';
 import { ProfileLookupError } from '../errors.js';
 import { needsProfileRole } from '../rule/decide.js';
@@ -98,7 +98,7 @@ export const profileRoleEnricher =
  * The IAM client per account. This module is loaded only when `requireRoleInProfile` is on, so the IAM
  * client stays off every other cold start.
  */
-export const iamClient = perAccount((access) => new IAMClient(clientOptions(access)));
+export const iamClient = perAccount((access) => awsClient(IAMClient, access));
 
 /** The enricher of one invocation: its own cache, the account's IAM client. */
 export const createProfileRoleEnricher = (access: AwsAccess, parameters: RuleParameters): ViewEnricher =>

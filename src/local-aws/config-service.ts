@@ -115,8 +115,9 @@ const putEvaluations = (params: Record<string, unknown>, state: ConfigServiceSta
   }
   const failed: WireEvaluation[] = [];
   entries.forEach((entry, index) => {
-    if (state.options.failEvaluation?.(entry, index) === true) {
-      failed.push(entry);
+    const verdict = state.options.failEvaluation?.(entry, index) ?? false;
+    if (verdict !== false) {
+      failed.push(verdict === true ? entry : verdict);
       return;
     }
     state.evaluations.push({

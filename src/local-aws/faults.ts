@@ -20,6 +20,7 @@ const SERVER_ERROR_CODES: Record<number, { json: string; ec2: string }> = {
  * the SDK's retry strategy recognises, so the fault exercises the real retry path.
  */
 export const faultError = (service: LocalService, fault: Exclude<Fault, { kind: 'drop' }>): ServiceError => {
+  if (fault.kind === 'error') return new ServiceError(fault.code, fault.message, fault.status ?? 400);
   const ec2 = service === LocalService.EC2;
   if (fault.kind === 'throttle') {
     if (ec2) return new ServiceError('RequestLimitExceeded', 'Request limit exceeded.', 503);

@@ -43,8 +43,13 @@ export interface RecordedRequest {
  * - `throttle`: the service's own throttling error (`ThrottlingException`, EC2 `RequestLimitExceeded`).
  * - `http`: a server error with that status and the service's error body.
  * - `drop`: the socket is destroyed before any byte of the response is written.
+ * - `error`: any service error, e.g. one whose message echoes what the request sent.
  */
-export type Fault = { kind: 'throttle' } | { kind: 'http'; status: 500 | 502 | 503 | 504 } | { kind: 'drop' };
+export type Fault =
+  | { kind: 'throttle' }
+  | { kind: 'http'; status: 500 | 502 | 503 | 504 }
+  | { kind: 'drop' }
+  | { kind: 'error'; code: string; message: string; status?: number };
 
 /** Decides per request whether to inject a fault; `undefined` lets the request through. */
 export type FaultInjector = (request: RecordedRequest) => Fault | undefined;
@@ -206,6 +211,9 @@ export interface LocalAwsOptions {
    * they do against AWS, so a test can see how many a client keeps in flight.
    */
   latencyMs?: (request: RecordedRequest) => number | undefined;
-  /** Marks entries of a `PutEvaluations` call as failed (returned in `FailedEvaluations`, not stored). */
-  failEvaluation?: (evaluation: WireEvaluation, index: number) => boolean;
+  /**
+   * Marks entries of a `PutEvaluations` call as failed (not stored): `true` returns the entry in
+   * `FailedEvaluations` as sent; an entry returns that one instead (an adversarial Config's answer).
+   */
+  failEvaluation?: (evaluation: WireEvaluation, index: number) => boolean | WireEvaluation;
 }

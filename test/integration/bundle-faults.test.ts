@@ -9,6 +9,7 @@ import {
   seededFailedEntries,
   seededFaults,
   startLocalAws,
+  type WireEvaluation,
 } from '../../src/local-aws/index.js';
 import { invokeBundle } from '../support/bundle.js';
 import { loadEvent } from '../support/events.js';
@@ -153,8 +154,10 @@ describe('the built function under faults on the wire', () => {
       );
       expect(invocation.error?.name).toBe('EvaluationDeliveryError');
       expect(invocation.error?.undelivered).toEqual(batch.map(ec2Key));
+      // The message names the first 20 and counts the rest; the error (and the log) holds them all.
       expect(invocation.error?.message).toMatch(/^100 evaluation\(s\) not delivered to AWS Config/);
-      for (const id of batch) expect(invocation.error?.message).toContain(id);
+      for (const id of batch.slice(0, 20)) expect(invocation.error?.message).toContain(id);
+      expect(invocation.error?.message).toContain(`${batch[19]} and 80 more`);
       const attempts = aws.requests
         .of('PutEvaluations')
         .filter((request) => resourcesOf(request).includes(broken))
@@ -188,6 +191,66 @@ describe('the built function under faults on the wire', () => {
       // Read before the listing; nothing is marked stale after a listing that did not complete.
       expect(aws.requests.count('GetComplianceDetailsByConfigRule')).toBe(
         twoPages.minimumCalls.GetComplianceDetailsByConfigRule,
+      );
+    });
+  });
+
+  describe('an adversarial Config: every evaluation decided is accepted or named in a failed invocation', () => {
+    const fleet = appTierFleet(1_000);
+    /** Each resource's entry is refused once, one in fifty in each way, by its id. */
+    const oddAnswer = (kinds: readonly ('respelled' | 'retyped' | 'retimed')[]) => {
+      const refused = new Map<string, string>();
+      const failEvaluation = (entry: WireEvaluation): boolean | WireEvaluation => {
+        const id = entry.ComplianceResourceId;
+        const kind = kinds[Number.parseInt(id.slice(-4), 16) % 50];
+        if (kind === undefined || refused.has(id)) return false;
+        refused.set(id, kind);
+        if (kind === 'respelled') return { ...entry, ComplianceResourceId: id.toUpperCase() };
+        if (kind === 'retyped') return { ...entry, ComplianceResourceType: 'AWS::EC2::Volume' };
+        return { ...entry, OrderingTimestamp: entry.OrderingTimestamp - 3600 };
+      };
+      const refusedAs = (kind: string) => [...refused].filter(([, how]) => how === kind).map(([id]) => id);
+      return { failEvaluation, refusedAs };
+    };
+
+    it('when refused entries come back under another id spelling or another type', async () => {
+      // Prepare
+      const aws = await serve(fleet);
+      const odd = oddAnswer(['respelled', 'retyped', 'retimed']);
+      aws.options.failEvaluation = odd.failEvaluation;
+
+      // Act
+      const invocation = await invokeBundle(SCHEDULED, { env: aws.env });
+
+      // Assess: the invocation failed, and nothing decided is neither accepted nor named
+      expect(invocation.error?.name).toBe('EvaluationDeliveryError');
+      expect(invocation.error?.message).toContain('in FailedEvaluations that match nothing sent');
+      const accepted = new Set(aws.evaluations.map((evaluation) => evaluation.ComplianceResourceId));
+      const named = new Set(invocation.error?.undelivered);
+      const decided = [...fleet.expected().keys()];
+      expect(decided.filter((id) => !accepted.has(id) && !named.has(ec2Key(id)))).toEqual([]);
+      for (const id of [...odd.refusedAs('respelled'), ...odd.refusedAs('retyped')]) {
+        expect(named.has(ec2Key(id))).toBe(true);
+      }
+      // Those Config returned with their own id and type were re-sent, and accepted.
+      expect(odd.refusedAs('retimed').length).toBeGreaterThan(0);
+      for (const id of odd.refusedAs('retimed')) expect(accepted.has(id)).toBe(true);
+    });
+
+    it('when refused entries come back with another timestamp only: re-sent, all delivered', async () => {
+      // Prepare
+      const aws = await serve(fleet);
+      const odd = oddAnswer(['retimed', 'retimed', 'retimed']);
+      aws.options.failEvaluation = odd.failEvaluation;
+
+      // Act
+      const invocation = await invokeBundle(SCHEDULED, { env: aws.env });
+
+      // Assess
+      expect(invocation.error).toBeUndefined();
+      expect(odd.refusedAs('retimed').length).toBeGreaterThan(0);
+      expect(new Map(aws.evaluations.map((e) => [e.ComplianceResourceId, e.ComplianceType]))).toEqual(
+        fleet.expected(),
       );
     });
   });

@@ -70,9 +70,13 @@ const functionEnvironment = (env: Readonly<Record<string, string>>): NodeJS.Proc
   ...env,
 });
 
+/** How long past its timeout a function's process may run before it is killed, as Lambda would. */
+const KILL_GRACE_MS = 5_000;
+
 /**
  * Invokes the built bundle's handler once in a fresh Node process (a cold Lambda container). The endpoint
- * the SDK talks to may live in this process: the call does not block it.
+ * the SDK talks to may live in this process: the call does not block it. A process still running past its
+ * timeout is killed, and the invocation rejects, as Lambda ends an invocation that runs into its timeout.
  */
 export const invokeBundle = (event: unknown, options: InvokeOptions = {}): Promise<Invocation> =>
   new Promise((resolve, reject) => {
@@ -88,19 +92,24 @@ export const invokeBundle = (event: unknown, options: InvokeOptions = {}): Promi
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     let answer: Invocation | undefined;
+    const timeoutMs = options.timeoutMs ?? 300_000;
+    let killed = false;
+    const deadline = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, timeoutMs + KILL_GRACE_MS);
     child.once('message', (message) => {
       answer = message as Invocation;
     });
     child.once('error', reject);
     child.once('exit', (code) => {
+      clearTimeout(deadline);
       if (answer !== undefined) resolve(answer);
+      else if (killed)
+        reject(new Error(`The function ran into its ${timeoutMs} ms timeout and was killed:\n${output}`));
       else reject(new Error(`The function's process exited with code ${code} before answering:\n${output}`));
     });
-    child.send({
-      bundle: pathToFileURL(options.bundle ?? BUNDLE).href,
-      event,
-      timeoutMs: options.timeoutMs ?? 300_000,
-    });
+    child.send({ bundle: pathToFileURL(options.bundle ?? BUNDLE).href, event, timeoutMs });
   });
 
 /**

@@ -132,6 +132,12 @@ export const resolveTemplate = (template: Template, overrides: Record<string, st
           return list.some((item) => resolve(item) === true);
         case 'Fn::Split':
           return String(resolve(list[1])).split(String(list[0]));
+        case 'Fn::Join': {
+          const items = resolve(list[1]);
+          return Array.isArray(items) && items.every((item) => typeof item === 'string')
+            ? items.join(String(list[0]))
+            : node;
+        }
         case 'Fn::Select': {
           const items = resolve(list[1]);
           return Array.isArray(items) ? items[Number(list[0])] : node;
@@ -165,34 +171,54 @@ export interface Statement {
   Effect: string;
   Action: string | string[];
   Resource?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
 }
 
-/** The statements of an `AWS::IAM::Role`'s inline policies. */
+/**
+ * The statements of an `AWS::IAM::Role`'s inline policies. A policy written as JSON text (an `Fn::Sub`, so
+ * that a condition key can name a parameter) is read once the template is resolved.
+ */
 export const inlineStatements = (role: Template): Statement[] =>
   (role.Properties?.Policies ?? []).flatMap((policy: Template) => {
-    const statements = policy.PolicyDocument?.Statement ?? [];
+    const document =
+      typeof policy.PolicyDocument === 'string' ? JSON.parse(policy.PolicyDocument) : policy.PolicyDocument;
+    const statements = document?.Statement ?? [];
     return Array.isArray(statements) ? statements : [statements];
   });
+
+/** The statements that allow `action`. */
+export const statementsAllowing = (statements: readonly Statement[], action: string): Statement[] =>
+  statements.filter((statement) => [statement.Action].flat().includes(action));
 
 /** The actions of a list of statements, sorted and without duplicates. */
 export const actionsOf = (statements: readonly Statement[]): string[] =>
   [...new Set(statements.flatMap((statement) => [statement.Action].flat()))].sort();
 
-/** Whether every assertion of a template rule (the `Rules` section) holds for these parameter values. */
+/**
+ * The assertions of the template's `Rules` that fail for these parameter values (those whose rule applies):
+ * what CloudFormation would refuse the stack with, by AssertDescription.
+ */
+export const failedAssertions = (template: Template, overrides: Record<string, string> = {}): string[] => {
+  const evaluate = (node: unknown): unknown =>
+    resolveTemplate(
+      { Parameters: template.Parameters, Conditions: template.Conditions, Holds: node },
+      overrides,
+    ).Holds;
+  return Object.values<Template>(template.Rules ?? {}).flatMap((rule) => {
+    if (rule.RuleCondition !== undefined && evaluate(rule.RuleCondition) !== true) return [];
+    return (rule.Assertions as Template[])
+      .filter((assertion) => evaluate(assertion.Assert) !== true)
+      .map((assertion) => String(assertion.AssertDescription));
+  });
+};
+
+/** Whether the template rule (of the `Rules` section) named holds for these parameter values. */
 export const templateRuleHolds = (
   template: Template,
   rule: string,
   overrides: Record<string, string> = {},
 ): boolean => {
-  const assertions: Template[] = template.Rules?.[rule]?.Assertions ?? [];
-  if (assertions.length === 0) throw new Error(`Rule ${rule} has no assertions`);
-  const { Holds } = resolveTemplate(
-    {
-      Parameters: template.Parameters,
-      Conditions: template.Conditions,
-      Holds: assertions.map((assertion) => assertion.Assert),
-    },
-    overrides,
-  );
-  return (Holds as unknown[]).every((value) => value === true);
+  const named = template.Rules?.[rule];
+  if (named === undefined) throw new Error(`The template has no rule ${rule}`);
+  return failedAssertions({ ...template, Rules: { [rule]: named } }, overrides).length === 0;
 };

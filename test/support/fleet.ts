@@ -3,6 +3,7 @@ import type {
   ComplianceResultsSource,
   Inventory,
   LocalInstance,
+  RequestRecorder,
 } from '../../src/local-aws/index.js';
 import { generatedInventory } from '../../src/local-aws/index.js';
 
@@ -21,6 +22,13 @@ export interface MinimumCalls {
   /** ⌈(N + G) / 100⌉: every evaluation, 100 a call. */
   readonly PutEvaluations: number;
 }
+
+/** The calls of a sweep an endpoint received, per operation (every attempt counts), to compare with the minimum. */
+export const sweepCalls = (requests: RequestRecorder): MinimumCalls => ({
+  DescribeInstances: requests.count('DescribeInstances'),
+  GetComplianceDetailsByConfigRule: requests.count('GetComplianceDetailsByConfigRule'),
+  PutEvaluations: requests.count('PutEvaluations'),
+});
 
 /** A fleet served page by page, made on the fly: nothing of it is held by the endpoint. */
 export interface Fleet {

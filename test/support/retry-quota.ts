@@ -11,6 +11,11 @@ export interface RetryQuota {
   readonly lowest: Partial<Record<LocalService, number>>;
   /** Failed attempts that had attempts left but were not retried: the quota could not pay for a retry. */
   readonly refused: number;
+  /**
+   * Retries made that a shared quota could not have paid for: with the SDK's standard strategy those calls
+   * would have been given up on (the rule's clients have a quota per call).
+   */
+  readonly unpaid: number;
 }
 
 /**
@@ -18,7 +23,8 @@ export interface RetryQuota {
  * per client; a retry takes `Retry.throttlingCost()` after a throttle and `Retry.cost()` after any other
  * transient error; a success gives back what its last retry took, or NO_RETRY_INCREMENT). A retry is paid
  * when the failure is answered, as the SDK does; the log's arrival order stands for the client's order.
- * When the quota cannot pay for a retry, the SDK gives up on the call at once.
+ * When the quota cannot pay for a retry, the SDK gives up on the call at once; a retry made all the same
+ * (the rule's own strategy) is counted as unpaid, and the level goes below zero.
  */
 export const replayRetryQuota = (requests: readonly RecordedRequest[], maxAttempts: number): RetryQuota => {
   const attemptKey = (request: Pick<RecordedRequest, 'invocationId' | 'attempt'>) =>
@@ -28,6 +34,7 @@ export const replayRetryQuota = (requests: readonly RecordedRequest[], maxAttemp
   const lowest: Partial<Record<LocalService, number>> = {};
   const lastCost = new Map<string, number>();
   let refused = 0;
+  let unpaid = 0;
   for (const request of requests) {
     let tokens = level.get(request.service) ?? INITIAL_RETRY_TOKENS;
     const call = request.invocationId ?? '';
@@ -36,6 +43,7 @@ export const replayRetryQuota = (requests: readonly RecordedRequest[], maxAttemp
       lastCost.delete(call);
     } else if (made.has(attemptKey({ invocationId: request.invocationId, attempt: request.attempt + 1 }))) {
       const cost = retryCost(request.fault);
+      if (tokens < cost) unpaid += 1;
       tokens -= cost;
       lastCost.set(call, cost);
     } else if (request.attempt < maxAttempts) {
@@ -44,5 +52,5 @@ export const replayRetryQuota = (requests: readonly RecordedRequest[], maxAttemp
     level.set(request.service, tokens);
     lowest[request.service] = Math.min(lowest[request.service] ?? INITIAL_RETRY_TOKENS, tokens);
   }
-  return { lowest, refused };
+  return { lowest, refused, unpaid };
 };

@@ -96,12 +96,23 @@ export const centralRoleGrants = (
 });
 
 /** The Systems Manager Automation role of the remediation: attach the designated role, never remove one. */
-export const remediationGrants = (region: ContractRegion, roleToAttach: string): Record<string, Grant> => {
+export const remediationGrants = (
+  region: ContractRegion,
+  roleToAttach: string,
+  tag: { readonly key: string; readonly values: readonly string[] } = { key: 'tier', values: ['app'] },
+): Record<string, Grant> => {
+  const tagCondition = `ec2:ResourceTag/${tag.key}`;
   const profiles = { resource: `${PARTITION}:iam::${ACCOUNT}:instance-profile/*` };
   const role = `${PARTITION}:iam::${ACCOUNT}:role/${roleToAttach}`;
   return {
     'ec2:DescribeIamInstanceProfileAssociations': { resource: '*' },
-    'ec2:AssociateIamInstanceProfile': { resource: `${PARTITION}:ec2:${region}:${ACCOUNT}:instance/*` },
+    // Only to instances carrying the app-tier tag.
+    'ec2:AssociateIamInstanceProfile': {
+      resource: `${PARTITION}:ec2:${region}:${ACCOUNT}:instance/*`,
+      condition: tag.values.includes('*')
+        ? { Null: { [tagCondition]: 'false' } }
+        : { StringEquals: { [tagCondition]: [...tag.values] } },
+    },
     'iam:ListInstanceProfilesForRole': { resource: role },
     'iam:CreateInstanceProfile': profiles,
     'iam:AddRoleToInstanceProfile': profiles,

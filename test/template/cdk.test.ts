@@ -341,6 +341,33 @@ describe('AppTierIamRoleRule: optional remediation, as template.yaml', { timeout
     expect(idsOf(fiveLines().template, 'AWS::Config::RemediationConfiguration')).toEqual([]);
   });
 
+  it('lets Automation attach only to instances carrying the tag, any value of the key for *', () => {
+    // Act
+    const { template } = fiveLines({
+      tagKey: 'Tier',
+      tagValues: ['*'],
+      remediation: { mode: 'manual', roleToAttach: 'app-tier-instance' },
+    });
+    const [roleId] = idsOf(template, 'AWS::IAM::Role').filter((id) =>
+      JSON.stringify(template.Resources[id]).includes('ssm.amazonaws.com'),
+    );
+
+    // Assess
+    expectGrants(
+      statementsOfRole(template, roleId as string),
+      remediationGrants('${AWS::Region}', 'app-tier-instance', { key: 'Tier', values: ['*'] }),
+    );
+  });
+
+  it('refuses remediation when only an SSM parameter names the tag', () => {
+    expect(() =>
+      fiveLines({
+        tagParameterName: '/app-tier/tag',
+        remediation: { mode: 'manual', roleToAttach: 'app-tier-instance' },
+      }),
+    ).toThrow(/Remediation needs tagKey and tagValues/);
+  });
+
   it.each(['manual', 'automatic'] as const)(
     '%s: AWS-AttachIAMToInstance attaching the designated role, never replacing a profile',
     (mode) => {
@@ -466,6 +493,7 @@ describe('AppTierIamRoleRuleCentralFunction and AppTierIamRoleRuleMemberRole: th
         centralAccountId: '111111111111',
         organizationId: ORGANIZATION_ID,
         remediationRoleToAttach: 'app-tier-instance',
+        remediationTag: { key: 'tier', values: ['app'] },
       });
     });
     const [remediationId] = idsOf(template, 'AWS::IAM::Role').filter(
@@ -515,6 +543,7 @@ describe('the synthesized templates', () => {
             tagParameterName: 'app-tier-tag',
             requireRoleInProfile: true,
             remediationRoleToAttach: 'app-tier-instance',
+            remediationTag: { key: 'tier', values: ['app'] },
           }),
       };
       const files = Object.entries(stacks).map(([name, build]) => {

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { readCloudFormationTemplate } from '../../scripts/cfn-yaml.mjs';
 import { parseRuleParameters } from '../../src/rule/parameters.js';
 import {
+  actionsOf,
+  failedAssertions,
   inlineStatements,
   loadTemplate,
   objectsIn,
@@ -13,6 +15,7 @@ import {
   referencesIn,
   resolveTemplate,
   type Statement,
+  statementsAllowing,
   stringsIn,
   type Template,
   templateRuleHolds,
@@ -184,21 +187,25 @@ describe('templates/: every template', () => {
     expect(arns.filter((arn) => !arn.startsWith('arn:${AWS::Partition}:'))).toEqual([]);
   });
 
-  it.skipIf(!cfnLintAvailable)('passes cfn-lint (with the SAM translator)', { timeout: 60_000 }, () => {
-    // Act
-    const lint = spawnSync(
-      'cfn-lint',
-      TEMPLATE_FILES.map((file) => `templates/${file}`),
-      {
-        cwd: PROJECT_DIR,
-        encoding: 'utf8',
-      },
-    );
+  it.skipIf(!cfnLintAvailable)(
+    'passes cfn-lint (with the SAM translator), template.yaml too',
+    { timeout: 60_000 },
+    () => {
+      // Act
+      const lint = spawnSync(
+        'cfn-lint',
+        ['template.yaml', ...TEMPLATE_FILES.map((file) => `templates/${file}`)],
+        {
+          cwd: PROJECT_DIR,
+          encoding: 'utf8',
+        },
+      );
 
-    // Assess
-    expect(lint.stdout + lint.stderr).toBe('');
-    expect(lint.status).toBe(0);
-  });
+      // Assess
+      expect(lint.stdout + lint.stderr).toBe('');
+      expect(lint.status).toBe(0);
+    },
+  );
 });
 
 describe('templates/member-execution-role.yaml', () => {
@@ -281,6 +288,34 @@ describe('templates/member-execution-role.yaml', () => {
     expectGrants(statements, remediationGrants('*', 'app-tier-instance'));
   });
 
+  it('lets Automation attach a profile only to instances that carry the app-tier tag', () => {
+    // Prepare
+    const attach = (AppTierTagValue: string) =>
+      statementsAllowing(
+        statementsOf(memberRole, remediationId, { RemediationRoleToAttach: 'role', AppTierTagValue }),
+        'ec2:AssociateIamInstanceProfile',
+      );
+
+    // Act
+    const [listed, anyValue] = [attach('app,api'), attach('*')];
+
+    // Assess
+    expect(listed.map((statement) => statement.Resource)).toEqual([
+      'arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:instance/*',
+    ]);
+    expect([...listed, ...anyValue].map((statement) => statement.Condition)).toEqual([
+      { StringEquals: { 'ec2:ResourceTag/tier': ['app', 'api'] } },
+      { Null: { 'ec2:ResourceTag/tier': 'false' } },
+    ]);
+  });
+
+  it('is refused a remediation role without the app-tier tag it is limited to', () => {
+    const withRole = { RemediationRoleToAttach: 'app-tier-instance' };
+    expect(failedAssertions(memberRole, withRole)).toEqual([]);
+    expect(failedAssertions(memberRole, { ...withRole, AppTierTagKey: '' })).toHaveLength(1);
+    expect(failedAssertions(memberRole, { AppTierTagKey: '' })).toEqual([]);
+  });
+
   it('lets only Systems Manager Automation of this account assume the remediation role', () => {
     // Prepare
     const trust = remediationRole.Properties.AssumeRolePolicyDocument.Statement;
@@ -315,6 +350,25 @@ describe('templates/central-function.yaml', () => {
 
   it('expands the per-account permissions with AWS::LanguageExtensions before the SAM transform', () => {
     expect(central.Transform).toEqual(['AWS::LanguageExtensions', 'AWS::Serverless-2016-10-31']);
+  });
+
+  it('keeps its log group when the stack is deleted or replaced, encrypted with the KMS key given', () => {
+    // Prepare
+    const logGroupId: string = ruleFunction.Properties.LoggingConfig.LogGroup.Ref;
+    const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab';
+
+    // Act
+    const withKey = resolveTemplate(central, { LogGroupKmsKeyArn: keyArn }).Resources[logGroupId];
+    const byDefault = resolveTemplate(central).Resources[logGroupId];
+
+    // Assess
+    expect(central.Resources[logGroupId]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    expect(withKey.Properties.KmsKeyId).toBe(keyArn);
+    expect(byDefault.Properties).not.toHaveProperty('KmsKeyId');
+    expect(central.Parameters.LogGroupKmsKeyArn).toEqual(singleAccount.Parameters.LogGroupKmsKeyArn);
   });
 
   it('gives the function its default execution role through EXECUTION_ROLE_NAME', () => {

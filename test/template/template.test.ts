@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   bundleFileOf,
@@ -19,6 +20,8 @@ import {
   RULE_PARAMETER_NAMES,
 } from '../../src/rule/parameters.js';
 import {
+  actionsOf,
+  failedAssertions,
   inlineStatements,
   loadTemplate,
   objectsIn,
@@ -26,6 +29,7 @@ import {
   referencesIn,
   resolveTemplate,
   type Statement,
+  statementsAllowing,
   stringsIn,
   type Template,
   templateRuleHolds,
@@ -135,6 +139,24 @@ describe('template.yaml: the function', () => {
     expect(properties.LoggingConfig.LogFormat).toBe('JSON');
     expect(resources[logGroupRef]?.Type).toBe('AWS::Logs::LogGroup');
     expect(Number(resolved[logGroupRef].Properties.RetentionInDays)).toBeGreaterThan(0);
+  });
+
+  it('keeps its log group when the stack is deleted or replaced, encrypted with the KMS key given', () => {
+    // Prepare
+    const logGroupId: string = ruleFunction.Properties.LoggingConfig.LogGroup.Ref;
+    const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const keyPattern = new RegExp(template.Parameters.LogGroupKmsKeyArn.AllowedPattern);
+
+    // Act
+    const withKey = resolveTemplate(template, { LogGroupKmsKeyArn: keyArn }).Resources[logGroupId];
+    const byDefault = resolveTemplate(template).Resources[logGroupId];
+
+    // Assess
+    expect(resources[logGroupId]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(withKey.Properties.KmsKeyId).toBe(keyArn);
+    expect(byDefault.Properties).not.toHaveProperty('KmsKeyId');
+    expect([keyArn, ''].every((value) => keyPattern.test(value))).toBe(true);
+    expect(keyPattern.test('alias/logs')).toBe(false);
   });
 
   it('passes the report mode the handler understands, from a parameter limited to those modes', () => {
@@ -334,6 +356,17 @@ describe('template.yaml: permissions', () => {
     expect(FunctionName).toEqual({ 'Fn::GetAtt': [functionId, 'Arn'] });
   });
 
+  it('lets only Lambda, on behalf of this account, assume the function role', () => {
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+  });
+
   it('grants no wildcard action and no NotAction anywhere', () => {
     // Prepare
     const actionHolders = [...objectsIn(template.Resources)].filter((object) => 'Action' in object);
@@ -428,6 +461,67 @@ describe('template.yaml: optional auto-remediation', () => {
     expect(remediation.Properties.ResourceType).toBe('AWS::EC2::Instance');
     expect(remediation.Properties.Parameters.ForceReplace).toEqual({ StaticValue: { Values: ['false'] } });
     expect(remediation.Properties.Parameters.InstanceId).toEqual({ ResourceValue: { Value: 'RESOURCE_ID' } });
+  });
+
+  const [remediationRoleId] = Object.entries(resources).find(
+    ([, resource]) => resource.Type === 'AWS::IAM::Role' && resource.Condition === 'EnableRemediation',
+  ) as [string, Template];
+  const remediationOn = { Remediation: 'manual', RemediationRoleToAttach: 'app-tier-instance' };
+  /** The statements that let the Automation role attach a profile, for these parameter values. */
+  const attachStatements = (parameters: Record<string, string>) =>
+    statementsAllowing(
+      inlineStatements(
+        resolveTemplate(template, { ...remediationOn, ...parameters }).Resources[remediationRoleId],
+      ),
+      'ec2:AssociateIamInstanceProfile',
+    );
+
+  it('lets Automation attach a profile only to instances that carry the app-tier tag', () => {
+    // Act
+    const listed = attachStatements({ AppTierTagKey: 'tier', AppTierTagValue: 'app,api' });
+    const anyValue = attachStatements({ AppTierTagKey: 'aws:app/tier', AppTierTagValue: '*' });
+
+    // Assess
+    expect(listed.map(({ Effect, Resource }) => [Effect, Resource])).toEqual([
+      ['Allow', 'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*'],
+    ]);
+    expect(listed.map((statement) => statement.Condition)).toEqual([
+      { StringEquals: { 'ec2:ResourceTag/tier': ['app', 'api'] } },
+    ]);
+    expect(anyValue.map((statement) => statement.Condition)).toEqual([
+      { Null: { 'ec2:ResourceTag/aws:app/tier': 'false' } },
+    ]);
+  });
+
+  it('writes a valid tag condition for every tag the parameters admit', () => {
+    // Prepare: what AllowedPattern and MaxLength admit, printable
+    const admitted = (name: string) => {
+      const { AllowedPattern, MaxLength } = template.Parameters[name];
+      return fc
+        .string({ unit: fc.constantFrom(...'abzAZ09 _.:/=+-@*,\'"\\'), minLength: 1, maxLength: MaxLength })
+        .filter((value) => new RegExp(AllowedPattern).test(value) && value !== ',' && !value.includes(',,'));
+    };
+    fc.assert(
+      fc.property(admitted('AppTierTagKey'), admitted('AppTierTagValue'), (key, value) => {
+        // Act
+        const [statement] = attachStatements({ AppTierTagKey: key, AppTierTagValue: value });
+
+        // Assess
+        expect(statement?.Condition).toEqual(
+          value === '*'
+            ? { Null: { [`ec2:ResourceTag/${key}`]: 'false' } }
+            : { StringEquals: { [`ec2:ResourceTag/${key}`]: value.split(',') } },
+        );
+      }),
+    );
+  });
+
+  it('is refused without the app-tier tag it is limited to, or without a role to attach', () => {
+    expect(failedAssertions(template, remediationOn)).toEqual([]);
+    expect(failedAssertions(template, { ...remediationOn, AppTierTagKey: '' })).toHaveLength(1);
+    expect(failedAssertions(template, { ...remediationOn, AppTierTagValue: '' })).toHaveLength(1);
+    expect(failedAssertions(template, { Remediation: 'automatic' })).toHaveLength(1);
+    expect(failedAssertions(template, { AppTierTagKey: '', TagParameterName: '/app-tier/tag' })).toEqual([]);
   });
 
   it('is off by default', () => {

@@ -8,11 +8,11 @@ import {
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handler.js';
-import { logger } from '../../src/logger.js';
 import { historyItem, loadEvent, type SampleEvent, withChanges } from '../support/events.js';
 import { lambdaContext } from '../support/lambda-context.js';
+import { captureLogs } from '../support/log-capture.js';
 
 const config = mockClient(ConfigServiceClient);
 const ec2 = mockClient(EC2Client);
@@ -370,20 +370,9 @@ describe('handler', () => {
   it('logs one JSON line per decision and one per invocation, never the result token', async () => {
     // Prepare
     const event = loadEvent('no-profile');
-    const lines: string[] = [];
-    logger.setLogLevel('INFO');
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    });
 
     // Act
-    try {
-      await handler(event, lambdaContext());
-    } finally {
-      write.mockRestore();
-      logger.setLogLevel('SILENT');
-    }
+    const { lines } = await captureLogs('INFO', () => handler(event, lambdaContext()));
 
     // Assess
     const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -409,6 +398,50 @@ describe('handler', () => {
     // Act & Assess
     await expect(handler(loadEvent('compliant'), lambdaContext())).rejects.toThrow(
       '1 evaluation(s) not delivered to AWS Config (Access denied): AWS::EC2::Instance i-042dd005362091826',
+    );
+  });
+
+  it("keeps every log line of a failed delivery of thousands far below CloudWatch's event limit, and logs every resource", async () => {
+    // Prepare: 5,000 app-tier instances in five pages; Config refuses every call
+    const page = (index: number) => ({
+      Reservations: [
+        {
+          Instances: Array.from({ length: 1_000 }, (_, i) => ({
+            InstanceId: `i-${(index * 1_000 + i).toString(16).padStart(17, '0')}`,
+            State: { Name: 'running' as const },
+            Tags: [{ Key: 'tier', Value: 'app' }],
+          })),
+        },
+      ],
+      ...(index < 4 ? { NextToken: `page-${index + 1}` } : {}),
+    });
+    const describe = ec2.on(DescribeInstancesCommand);
+    for (let index = 0; index < 5; index += 1) describe.resolvesOnce(page(index));
+    config
+      .on(PutEvaluationsCommand)
+      .rejects(Object.assign(new Error('Access denied'), { name: 'AccessDeniedException' }));
+
+    // Act
+    const { lines, error } = await captureLogs('ERROR', () =>
+      handler(loadEvent('scheduled'), lambdaContext()),
+    );
+
+    // Assess: the error says how many, in a bounded message; the Lambda runtime logs its enumerable
+    // properties too, so the full list is not one of them
+    expect((error as Error).message).toMatch(
+      /^5000 evaluation\(s\) not delivered to AWS Config \(Access denied\)/,
+    );
+    expect((error as Error).message.length).toBeLessThanOrEqual(8 * 1024);
+    expect(JSON.stringify({ ...(error as object) }).length).toBeLessThan(1_024);
+    // Assess: no line nears 256 KB; the parts name every resource
+    for (const line of lines) expect(Buffer.byteLength(line)).toBeLessThan(64 * 1024);
+    const records = lines.map((line) => JSON.parse(line) as { message: string; resources?: string[] });
+    expect(records.at(-1)?.message).toBe('Invocation failed');
+    const logged = records.filter((record) => record.message === 'Evaluations not delivered');
+    expect(new Set(logged.flatMap((record) => record.resources ?? []))).toEqual(
+      new Set(
+        Array.from({ length: 5_000 }, (_, i) => `AWS::EC2::Instance i-${i.toString(16).padStart(17, '0')}`),
+      ),
     );
   });
 });

@@ -1,12 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { StandardRetryStrategy } from '@smithy/core/retry';
+import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   type AwsAccess,
+  CONNECTION_TIMEOUT_MS,
   clientOptions,
   MAX_ATTEMPTS,
   MAX_KEPT_CLIENTS,
+  PerCallRetryStrategy,
   perAccount,
-  RETRY_MODE,
+  REQUEST_TIMEOUT_MS,
 } from '../../../src/aws/client-options.js';
+import { BudgetedHttpHandler } from '../../../src/aws/time-budget.js';
 
 /** A client stand-in that records what it was made for and whether it was destroyed. */
 class FakeClient {
@@ -25,18 +30,126 @@ const assumed = (accountId: string, role = 'exec'): AwsAccess => ({
 });
 
 describe('clientOptions', () => {
-  it('sets the retry strategy and timeouts, and no credentials for the own account', () => {
+  it('sets the retry strategy and enforced timeouts, and no credentials for the own account', async () => {
     // Act
     const options = clientOptions({ accountId: '111111111111' });
 
     // Assess
-    expect(options).toMatchObject({ retryMode: RETRY_MODE, maxAttempts: MAX_ATTEMPTS });
-    expect(options.requestHandler).toEqual({ connectionTimeout: 3_000, requestTimeout: 15_000 });
+    expect(options.maxAttempts).toBe(MAX_ATTEMPTS);
+    expect(options.retryStrategy).toBeInstanceOf(PerCallRetryStrategy);
+    expect(options.requestHandler).toBeInstanceOf(BudgetedHttpHandler);
+    await options.requestHandler
+      .handle(
+        // An aborted call never reaches the network, but resolves the handler's configuration first.
+        { protocol: 'http:', hostname: '127.0.0.1', method: 'GET', path: '/', headers: {} } as never,
+        { abortSignal: AbortSignal.abort() },
+      )
+      .catch(() => undefined);
+    expect(options.requestHandler.httpHandlerConfigs()).toMatchObject({
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    });
     expect(options).not.toHaveProperty('credentials');
+  });
+
+  it('takes fewer attempts and another handler from overrides, the strategy following the attempts', () => {
+    // Prepare
+    const requestHandler = new BudgetedHttpHandler({ requestTimeout: 100 });
+
+    // Act
+    const options = clientOptions({ accountId: '111111111111' }, { maxAttempts: 2, requestHandler });
+
+    // Assess
+    expect(options).toMatchObject({ maxAttempts: 2, requestHandler });
   });
 
   it('passes an assumed role’s credential provider through, so the SDK refreshes through it', () => {
     expect(clientOptions(assumed('222222222222'))).toHaveProperty('credentials', provider);
+  });
+});
+
+/** A transient fault (HTTP 500 and the like): the SDK's standard strategy charges its quota most for these. */
+const transient = {
+  errorType: 'TRANSIENT',
+  error: new Error('We encountered an internal error'),
+} as RetryErrorInfo;
+
+/** Calls that each fail twice before succeeding; the number of them that got both retries. */
+const callsRetried = async (strategy: RetryStrategyV2, calls: number): Promise<number> => {
+  let retried = 0;
+  for (let call = 0; call < calls; call += 1) {
+    let token: RetryToken | undefined = await strategy.acquireInitialRetryToken('');
+    for (let failure = 0; failure < 2 && token !== undefined; failure += 1) {
+      // A refused retry (the SDK gives up on the call) resolves to undefined.
+      const refreshed: Promise<RetryToken | undefined> = strategy
+        .refreshRetryTokenForRetry(token, transient)
+        .catch(() => undefined);
+      await vi.runAllTimersAsync();
+      token = await refreshed;
+    }
+    if (token === undefined) continue;
+    strategy.recordSuccess(token);
+    retried += 1;
+  }
+  return retried;
+};
+
+describe('PerCallRetryStrategy', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('retries every call of a long run of faults, where the shared quota of the standard strategy runs dry', async () => {
+    // Prepare: backoff delays pass at once
+    vi.useFakeTimers();
+
+    // Act
+    const perCall = await callsRetried(new PerCallRetryStrategy(MAX_ATTEMPTS), 200);
+    const shared = await callsRetried(new StandardRetryStrategy(MAX_ATTEMPTS), 200);
+
+    // Assess
+    expect(perCall).toBe(200);
+    expect(shared).toBeLessThan(200);
+  });
+
+  it('still stops a call at its last attempt, and on an error that is not worth retrying', async () => {
+    // Prepare
+    vi.useFakeTimers();
+    const strategy = new PerCallRetryStrategy(2);
+    const token = await strategy.acquireInitialRetryToken('');
+
+    // Act
+    const retried = strategy.refreshRetryTokenForRetry(token, transient);
+    await vi.runAllTimersAsync();
+    const second = await retried;
+
+    // Assess
+    await expect(strategy.refreshRetryTokenForRetry(second, transient)).rejects.toThrow(
+      'No retry token available',
+    );
+    const fresh = await strategy.acquireInitialRetryToken('');
+    await expect(
+      strategy.refreshRetryTokenForRetry(fresh, {
+        errorType: 'CLIENT_ERROR',
+        error: new Error('ValidationException'),
+      } as RetryErrorInfo),
+    ).rejects.toThrow('No retry token available');
+  });
+
+  it('accepts a token it did not issue, and a success it knows nothing of', async () => {
+    // Prepare
+    vi.useFakeTimers();
+    const strategy = new PerCallRetryStrategy(3);
+    const foreign = await new StandardRetryStrategy(3).acquireInitialRetryToken('');
+
+    // Act
+    const refreshed = strategy.refreshRetryTokenForRetry(foreign, transient);
+    await vi.runAllTimersAsync();
+
+    // Assess
+    expect((await refreshed).getRetryCount()).toBe(1);
+    expect(() => strategy.recordSuccess(foreign)).not.toThrow();
   });
 });
 
