@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { readCloudFormationTemplate } from '../../scripts/cfn-yaml.mjs';
 import { parseRuleParameters } from '../../src/rule/parameters.js';
 import {
-  actionsOf,
   failedAssertions,
   inlineStatements,
   loadTemplate,

@@ -20,7 +20,6 @@ import {
   RULE_PARAMETER_NAMES,
 } from '../../src/rule/parameters.js';
 import {
-  actionsOf,
   failedAssertions,
   inlineStatements,
   loadTemplate,
