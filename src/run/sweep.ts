@@ -3,6 +3,7 @@ import type { PreviousResults } from '../config/previous-results.js';
 import type { Reporter, ReportSummary } from '../config/reporter.js';
 import type { Inventory } from '../ec2/inventory.js';
 import { CleanupError, SweepTimeoutError } from '../errors.js';
+import type { ViewEnricher } from '../iam/profile-roles.js';
 import { fitAnnotation } from '../rule/annotation.js';
 import { ComplianceType, type Decision, Reason } from '../rule/compliance.js';
 import type { InstanceView } from '../rule/instance-view.js';
@@ -31,7 +32,7 @@ export interface SweepInput {
    * given only when a rule parameter needs it. It caches its answers, so a fleet sharing a few profiles
    * costs a few calls.
    */
-  readonly enrich?: (view: InstanceView) => Promise<InstanceView>;
+  readonly enrich?: ViewEnricher;
 }
 
 /** Stale results marked between two looks at the clock. */
