@@ -10,6 +10,18 @@ export class RuleError extends Error {
   override name = 'RuleError';
 }
 
+/**
+ * A subclass of `base` with nothing but its name, given as a literal: `class UsageError extends
+ * named(CommandLineError, 'UsageError') {}`. It is a `base` (`instanceof` holds) and takes the same arguments.
+ */
+function named<Base extends typeof RuleError | typeof CommandLineError>(base: Base, errorName: string): Base {
+  // TypeScript lets a class extend a type parameter only if its constructor takes `...args: any[]` (the
+  // mixin rule). Both bases take Error's arguments, so the class is typed as its base instead.
+  return class extends (base as typeof Error) {
+    override name = errorName;
+  } as Base;
+}
+
 /** Raised for an error list: one message that names every problem found, so a person fixes them in one go. */
 abstract class ProblemListError extends RuleError {
   readonly problems: readonly string[];
@@ -39,9 +51,7 @@ export class InvalidEventError extends ProblemListError {
 }
 
 /** A setting of the function itself (an environment variable such as REPORT_MODE) is invalid. */
-export class InvalidSettingError extends RuleError {
-  override name = 'InvalidSettingError';
-}
+export class InvalidSettingError extends named(RuleError, 'InvalidSettingError') {}
 
 /**
  * Evaluations that Config did not accept (or did not confirm) even after retries. The invocation fails so
@@ -63,22 +73,16 @@ export class EvaluationDeliveryError extends RuleError {
 }
 
 /** A sweep ran out of Lambda time; what it delivered stays delivered and the message says how far it got. */
-export class SweepTimeoutError extends RuleError {
-  override name = 'SweepTimeoutError';
-}
+export class SweepTimeoutError extends named(RuleError, 'SweepTimeoutError') {}
 
 /**
  * The sweep delivered its live evaluations, but could not clean up stale results (or compare with what Config
  * holds) because a step of the clean-up failed; the message names the rule and the step, the cause is kept.
  */
-export class CleanupError extends RuleError {
-  override name = 'CleanupError';
-}
+export class CleanupError extends named(RuleError, 'CleanupError') {}
 
 /** The event is of another account than the function's, and no role to assume there is configured. */
-export class ForeignAccountError extends RuleError {
-  override name = 'ForeignAccountError';
-}
+export class ForeignAccountError extends named(RuleError, 'ForeignAccountError') {}
 
 /** AssumeRole failed: the message names the role and the account, and says what to check. */
 export class AssumeRoleError extends RuleError {
@@ -102,9 +106,7 @@ export class AssumeRoleError extends RuleError {
  * outlasted the SDK's retries, a network fault). The invocation fails: guessing either way could report a
  * wrong result.
  */
-export class ProfileLookupError extends RuleError {
-  override name = 'ProfileLookupError';
-}
+export class ProfileLookupError extends named(RuleError, 'ProfileLookupError') {}
 
 /**
  * Base class of the command line's own errors (`audit`, `remediate`): apart from the rule's errors, since
@@ -115,14 +117,10 @@ export class CommandLineError extends Error {
 }
 
 /** The command line is wrong (unknown option, missing value); the message says how to call the command. */
-export class UsageError extends CommandLineError {
-  override name = 'UsageError';
-}
+export class UsageError extends named(CommandLineError, 'UsageError') {}
 
 /** The command could not run (the rule to read does not exist, no region to read it from, ...). */
-export class CommandError extends CommandLineError {
-  override name = 'CommandError';
-}
+export class CommandError extends named(CommandLineError, 'CommandError') {}
 
 /**
  * An error in one line. The product's own errors say it all in their message; an AWS error also needs its

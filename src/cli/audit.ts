@@ -1,22 +1,18 @@
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
-import { viewFromEc2Instance } from '../ec2/instance-view.js';
 import { ec2Inventory } from '../ec2/inventory.js';
 import { describeError } from '../errors.js';
 import type { ProfileRoles, ViewEnricher } from '../iam/profile-roles.js';
 import { keysInOtherCase } from '../rule/applicability.js';
 import { ComplianceType, type Decision, Reason } from '../rule/compliance.js';
-import { decide } from '../rule/decide.js';
 import type { InstanceView } from '../rule/instance-view.js';
 import { describeTag, type RuleParameters } from '../rule/parameters.js';
+import { decidePages } from '../run/decide-pages.js';
 import { mapBounded } from '../run/map-bounded.js';
 import type { CliClients } from './clients.js';
 import { ExitCode } from './exit-code.js';
 
 /** Regions scanned at once unless --concurrency says otherwise. */
 export const DEFAULT_REGION_CONCURRENCY = 4;
-
-/** Profiles looked up at once within a region (the answers are shared by every region). */
-const ENRICH_CONCURRENCY = 4;
 
 /** Where DescribeRegions is asked when no default region is configured. */
 const DISCOVERY_REGION = 'us-east-1';
@@ -115,20 +111,17 @@ const scanRegion = async (
   parameters: RuleParameters,
   enrich: ViewEnricher | undefined,
 ): Promise<{ appTier: AuditResult[]; otherCase: AuditResult[] }> => {
-  const decideView = (view: InstanceView) => decide(view, parameters, { eventLeftScope: false });
   const inventory = ec2Inventory(clients.ec2(region));
   const appTier: AuditResult[] = [];
-  // The very listing and decision the Lambda's sweep uses, so the command and Config never differ.
-  for await (const page of inventory.appTierInstances(parameters.tag)) {
-    const views = page.map(viewFromEc2Instance);
-    const enriched = enrich === undefined ? views : await mapBounded(views, ENRICH_CONCURRENCY, enrich);
-    for (const view of enriched) appTier.push(resultOf(region, view, decideView(view)));
+  // The very listing and loop the Lambda's sweep uses, so the command and Config never differ.
+  for await (const page of decidePages(inventory.appTierInstances(parameters.tag), parameters, enrich)) {
+    for (const { view, decision } of page) appTier.push(resultOf(region, view, decision));
   }
-  // Kept only when the decision says so: an instance with both spellings of the key is app tier, listed above.
+  // Kept only when the decision says so: an instance with both spellings of the key is app tier, listed
+  // above. The rest are NOT_APPLICABLE whatever their profile holds, so none is looked up.
   const otherCase: AuditResult[] = [];
-  for await (const page of inventory.otherCaseInstances(parameters.tag)) {
-    for (const view of page.map(viewFromEc2Instance)) {
-      const decision = decideView(view);
+  for await (const page of decidePages(inventory.otherCaseInstances(parameters.tag), parameters)) {
+    for (const { view, decision } of page) {
       if (decision.reason !== Reason.TagKeyCase) continue;
       const [otherCaseKey] = keysInOtherCase(view.tags, parameters.tag.key);
       otherCase.push({

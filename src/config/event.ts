@@ -1,5 +1,5 @@
 import { InvalidEventError } from '../errors.js';
-import { isRecord, type JsonObject } from '../json.js';
+import { isRecord, type JsonObject, parseJsonObject } from '../json.js';
 
 /** The `messageType` values of Config's invoking event. */
 export const MessageType = {
@@ -88,46 +88,38 @@ const parseDate = (value: unknown, field: string, problems: string[]): Date => {
   return date;
 };
 
-const checkInvoking = (raw: string): InvokingEvent => {
-  let invoking: unknown;
-  try {
-    invoking = JSON.parse(raw);
-  } catch (error) {
-    throw new InvalidEventError([`invokingEvent is not valid JSON (${(error as Error).message})`], {
-      cause: error,
-    });
+/** `invokingEvent.<field>`: an object whose `strings` are non-empty strings; undefined when it is missing. */
+const requireItem = (
+  invoking: JsonObject,
+  field: string,
+  strings: readonly string[],
+  problems: string[],
+): JsonObject | undefined => {
+  const item = invoking[field];
+  if (!isRecord(item)) {
+    problems.push(`invokingEvent.${field} is missing`);
+    return undefined;
   }
-  if (!isRecord(invoking)) throw new InvalidEventError(['invokingEvent is not a JSON object']);
+  for (const name of strings) requireString(item, name, `invokingEvent.${field}.`, problems);
+  return item;
+};
+
+const checkInvoking = (raw: string): InvokingEvent => {
+  const { object: invoking, problem, options } = parseJsonObject(raw);
+  if (invoking === undefined) throw new InvalidEventError([`invokingEvent is ${problem}`], options);
   const problems: string[] = [];
   const messageType = invoking.messageType;
   switch (messageType) {
     case MessageType.ConfigurationItemChange: {
-      const item = invoking.configurationItem;
-      if (!isRecord(item)) {
-        problems.push('invokingEvent.configurationItem is missing');
-      } else {
-        for (const field of ['resourceType', 'resourceId', 'configurationItemStatus']) {
-          requireString(item, field, 'invokingEvent.configurationItem.', problems);
-        }
-        parseDate(
-          item.configurationItemCaptureTime,
-          'configurationItem.configurationItemCaptureTime',
-          problems,
-        );
-      }
+      const fields = ['resourceType', 'resourceId', 'configurationItemStatus'];
+      const item = requireItem(invoking, 'configurationItem', fields, problems);
+      const captureTime = 'configurationItem.configurationItemCaptureTime';
+      if (item !== undefined) parseDate(item.configurationItemCaptureTime, captureTime, problems);
       break;
     }
-    case MessageType.OversizedConfigurationItemChange: {
-      const summary = invoking.configurationItemSummary;
-      if (!isRecord(summary)) {
-        problems.push('invokingEvent.configurationItemSummary is missing');
-      } else {
-        for (const field of ['resourceType', 'resourceId']) {
-          requireString(summary, field, 'invokingEvent.configurationItemSummary.', problems);
-        }
-      }
+    case MessageType.OversizedConfigurationItemChange:
+      requireItem(invoking, 'configurationItemSummary', ['resourceType', 'resourceId'], problems);
       break;
-    }
     case MessageType.Scheduled:
     case MessageType.SnapshotDeliveryCompleted: {
       const notificationCreationTime = parseDate(

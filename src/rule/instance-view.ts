@@ -1,4 +1,4 @@
-import { isRecord, type JsonObject } from '../json.js';
+import { isRecord, type JsonObject, parseJsonObject } from '../json.js';
 
 /**
  * The one shape the decision reads, whatever the instance came from: a recorded configuration item
@@ -79,13 +79,7 @@ export const profileWithoutArn = (
  */
 const configurationOf = (value: unknown): JsonObject | undefined => {
   if (isRecord(value)) return value;
-  if (typeof value !== 'string') return undefined;
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return isRecord(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
+  return typeof value === 'string' ? parseJsonObject(value).object : undefined;
 };
 
 /**

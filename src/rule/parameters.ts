@@ -1,6 +1,6 @@
 import { isInstanceProfileArn, isRoleName, isSsmParameterName } from '../aws/names.js';
 import { InvalidParametersError } from '../errors.js';
-import { isRecord } from '../json.js';
+import { isRecord, type JsonObject, parseJsonObject } from '../json.js';
 
 /** `appTierTagValue: *` — any value of the tag key marks the app tier. */
 export const ANY_VALUE = '*';
@@ -130,18 +130,11 @@ const textOf = (
  * Throws one InvalidParametersError listing every problem found.
  */
 export const parseRuleParameters = (raw: string | undefined): ParsedRuleParameters => {
-  let input: unknown = {};
+  let input: JsonObject = {};
   if (raw !== undefined && raw.trim() !== '') {
-    try {
-      input = JSON.parse(raw);
-    } catch (error) {
-      throw new InvalidParametersError([`ruleParameters is not valid JSON (${(error as Error).message})`], {
-        cause: error,
-      });
-    }
-  }
-  if (!isRecord(input)) {
-    throw new InvalidParametersError(['ruleParameters must be a JSON object']);
+    const { object, problem, options } = parseJsonObject(raw);
+    if (object === undefined) throw new InvalidParametersError([`ruleParameters is ${problem}`], options);
+    input = object;
   }
 
   const problems: string[] = [];

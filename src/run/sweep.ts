@@ -1,16 +1,15 @@
 import { toEvaluation } from '../config/evaluation.js';
 import type { PreviousResults } from '../config/previous-results.js';
 import type { Reporter, ReportSummary } from '../config/reporter.js';
-import { viewFromEc2Instance } from '../ec2/instance-view.js';
 import type { Inventory } from '../ec2/inventory.js';
 import { CleanupError, SweepTimeoutError } from '../errors.js';
+import type { ViewEnricher } from '../iam/profile-roles.js';
 import { fitAnnotation } from '../rule/annotation.js';
 import { ComplianceType, type Decision, Reason } from '../rule/compliance.js';
-import { decide } from '../rule/decide.js';
 import type { InstanceView } from '../rule/instance-view.js';
 import { describeTag, type RuleParameters } from '../rule/parameters.js';
 import { type Deadline, sweepBudget } from './deadline.js';
-import { mapBounded } from './map-bounded.js';
+import { decidePages } from './decide-pages.js';
 import { createPreviousIndex, resultFingerprint } from './previous-index.js';
 
 export interface SweepInput {
@@ -33,11 +32,8 @@ export interface SweepInput {
    * given only when a rule parameter needs it. It caches its answers, so a fleet sharing a few profiles
    * costs a few calls.
    */
-  readonly enrich?: (view: InstanceView) => Promise<InstanceView>;
+  readonly enrich?: ViewEnricher;
 }
-
-/** Instances of a page enriched at once: bounded, so a large page does not burst the IAM API. */
-export const ENRICH_CONCURRENCY = 4;
 
 /** Stale results marked between two looks at the clock. */
 const STALE_STEP = 100;
@@ -119,13 +115,10 @@ export const sweep = async (input: SweepInput): Promise<SweepCounts> => {
   };
 
   const walk = async () => {
-    for await (const page of input.inventory.appTierInstances(parameters.tag)) {
+    const listed = input.inventory.appTierInstances(parameters.tag);
+    for await (const page of decidePages(listed, parameters, input.enrich)) {
       progress.pages += 1;
-      const views = page.map(viewFromEc2Instance);
-      const { enrich } = input;
-      const enriched = enrich === undefined ? views : await mapBounded(views, ENRICH_CONCURRENCY, enrich);
-      for (const view of enriched) {
-        const decision = decide(view, parameters, { eventLeftScope: false });
+      for (const { view, decision } of page) {
         const held = index.take(view.resourceType, view.resourceId);
         const unchanged =
           input.recordUnchanged !== true &&

@@ -118,7 +118,7 @@ describe('parseRuleParameters', () => {
       ],
     ],
     ['not JSON', '{appTierTagKey:', ['ruleParameters is not valid JSON']],
-    ['a JSON array', '["tier"]', ['ruleParameters must be a JSON object']],
+    ['a JSON array', '["tier"]', ['ruleParameters is not a JSON object']],
     [
       'an empty value',
       '{"appTierTagKey":"tier","appTierTagValue":""}',

@@ -12,8 +12,9 @@ import type { Inventory } from '../../../src/ec2/inventory.js';
 import type { InstanceView } from '../../../src/rule/instance-view.js';
 import type { RuleParameters } from '../../../src/rule/parameters.js';
 import { noDeadline } from '../../../src/run/deadline.js';
+import { ENRICH_CONCURRENCY } from '../../../src/run/decide-pages.js';
 import { evaluateChange } from '../../../src/run/evaluate-change.js';
-import { ENRICH_CONCURRENCY, sweep } from '../../../src/run/sweep.js';
+import { sweep } from '../../../src/run/sweep.js';
 import { invokingOf, type SampleEvent, withChanges } from '../../support/events.js';
 import { lambdaContext } from '../../support/lambda-context.js';
 
