@@ -14,8 +14,8 @@ const DEFAULT_ACCOUNT_ID = '123456789012';
 const USAGE = `Usage: npm start -- [options] [event.json ...]
        npm start --silent -- --json > rows.json   (--silent keeps npm's own lines off stdout)
 
-Builds the Lambda bundle, then invokes dist/handler.mjs once per sample event (events/*.json, or the
-files given) against a local AWS endpoint seeded from events/local-aws/, and prints what the endpoint
+Builds the Lambda bundle, then invokes dist/function/handler.mjs once per sample event (events/*.json, or
+the files given) against a local AWS endpoint seeded from events/local-aws/, and prints what the endpoint
 received through PutEvaluations: one row per evaluation, ERROR for an invocation that failed.
 Exit code 1 if any invocation failed.
 
@@ -30,7 +30,7 @@ ScheduledNotification (scheduled) and ConfigurationSnapshotDeliveryCompleted (sn
 
 /** How `runEvents` runs the bundle. */
 export interface RunEventsOptions {
-  /** The built bundle exporting `handler`; default `dist/handler.mjs`. */
+  /** The built bundle exporting `handler`; default `dist/function/handler.mjs`. */
   bundle?: string;
   /** The seed directory of the local endpoint; default `events/local-aws`. */
   seedDir?: string;
@@ -186,7 +186,7 @@ export const runEvents = async (
   delete process.env.AWS_PROFILE;
   try {
     const handler = await withStdoutOnStderr(() =>
-      importHandler(options.bundle ?? join(PROJECT_DIR, 'dist', 'handler.mjs')),
+      importHandler(options.bundle ?? join(PROJECT_DIR, 'dist', 'function', 'handler.mjs')),
     );
     const rows: RunRow[] = [];
     for (const file of files) rows.push(...(await invoke(handler, file, aws)));

@@ -1,10 +1,10 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readCloudFormationTemplate } from '../../scripts/cfn-yaml.mjs';
-import { findEsbuildFunction } from '../../scripts/esbuild-options.mjs';
+import { lambdaNodeOptions as nodeOptionsOf } from '../../scripts/function-build.mjs';
 
-/** The Lambda bundle `npm run build` writes, as `sam build` would. */
-export const BUNDLE = fileURLToPath(new URL('../../dist/handler.mjs', import.meta.url));
+/** The function's handler file `npm run build` writes, as `sam build` would. */
+export const BUNDLE = fileURLToPath(new URL('../../dist/function/handler.mjs', import.meta.url));
 const RUNNER = fileURLToPath(new URL('./bundle-runner.mjs', import.meta.url));
 
 /** What an invocation's error says, as the Lambda runtime would report it. */
@@ -47,7 +47,7 @@ export interface InvokeOptions {
   readonly timeoutMs?: number;
   /** Node options of the process, e.g. a heap limit. */
   readonly execArgv?: readonly string[];
-  /** Another bundle than dist/handler.mjs. */
+  /** Another bundle than dist/function/handler.mjs. */
   readonly bundle?: string;
 }
 
@@ -103,21 +103,8 @@ export const invokeBundle = (event: unknown, options: InvokeOptions = {}): Promi
 
 /**
  * The Node options the function runs with in Lambda, from template.yaml: the heap limits the Node.js
- * runtime derives from MemorySize (a tenth of it for the young generation, split into two semi-spaces; the
- * rest for the old generation; plus `--expose-gc`), and the function's own NODE_OPTIONS. Peak memory
- * depends on them, so the measurements use them.
+ * runtime derives from MemorySize, and the function's own NODE_OPTIONS. Peak memory depends on them, so the
+ * measurements use them.
  */
-export const lambdaNodeOptions = (
-  templatePath = new URL('../../template.yaml', import.meta.url),
-): string[] => {
-  const { properties } = findEsbuildFunction(readCloudFormationTemplate(templatePath));
-  const memoryMb = Number(properties.MemorySize ?? 128);
-  const newSpaceMb = Math.floor(memoryMb / 10);
-  const nodeOptions = properties.Environment?.Variables?.NODE_OPTIONS;
-  return [
-    '--expose-gc',
-    `--max-semi-space-size=${Math.floor(newSpaceMb / 2)}`,
-    `--max-old-space-size=${memoryMb - newSpaceMb}`,
-    ...(typeof nodeOptions === 'string' ? nodeOptions.split(/\s+/).filter(Boolean) : []),
-  ];
-};
+export const lambdaNodeOptions = (templatePath = new URL('../../template.yaml', import.meta.url)): string[] =>
+  nodeOptionsOf(readCloudFormationTemplate(templatePath));

@@ -177,7 +177,8 @@ describe('templates/: every template', () => {
     expect(arns.filter((arn) => !arn.startsWith('arn:${AWS::Partition}:'))).toEqual([]);
   });
 
-  it.skipIf(!cfnLintAvailable)('passes cfn-lint (with the SAM translator)', () => {
+  // cfn-lint is a Python process: seconds alone, tens of seconds on a busy machine.
+  it.skipIf(!cfnLintAvailable)('passes cfn-lint (with the SAM translator)', { timeout: 120_000 }, () => {
     // Act
     const lint = spawnSync(
       'cfn-lint',
