@@ -26,10 +26,11 @@ export const handler = async (event: unknown, context: Context): Promise<RunSumm
       accountId: parsed.envelope.accountId,
       messageType: parsed.invoking.messageType,
     });
+    const mode = reportMode(process.env.REPORT_MODE);
     const summary = await runRule(parsed, {
-      reportMode: reportMode(process.env.REPORT_MODE),
+      reportMode: mode,
       deadline: { remainingMs: () => context.getRemainingTimeInMillis() },
-      access: accessSettings(context.invokedFunctionArn),
+      access: accessSettings(context.invokedFunctionArn, { dryRun: mode === ReportMode.DryRun }),
     });
     logger.info('Invocation complete', {
       ...summary,
