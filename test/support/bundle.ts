@@ -49,6 +49,8 @@ export interface InvokeOptions {
   readonly execArgv?: readonly string[];
   /** Another bundle than dist/function/handler.mjs. */
   readonly bundle?: string;
+  /** The context's `invokedFunctionArn`; default a function in account 123456789012, the samples' account. */
+  readonly functionArn?: string;
 }
 
 /**
@@ -98,6 +100,8 @@ export const invokeBundle = (event: unknown, options: InvokeOptions = {}): Promi
       bundle: pathToFileURL(options.bundle ?? BUNDLE).href,
       event,
       timeoutMs: options.timeoutMs ?? 300_000,
+      functionArn:
+        options.functionArn ?? 'arn:aws:lambda:us-east-1:123456789012:function:app-tier-iam-role-rule',
     });
   });
 
