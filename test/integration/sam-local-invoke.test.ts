@@ -73,9 +73,7 @@ describe('sam local invoke with the settings of samconfig.toml (the built handle
       // Assess
       expect(error).toBeUndefined();
       expect(result?.report).toMatchObject({ mode: 'dry-run', delivered: 0, calls: 0 });
-      expect((result?.report as { wouldSend?: unknown }).wouldSend).toEqual([
-        expect.objectContaining({ ComplianceType: compliance }),
-      ]);
+      expect(result?.report.wouldSend).toEqual([expect.objectContaining({ ComplianceType: compliance })]);
       // At most the read of an oversized item's history; no write of any kind.
       expect(aws.requests.all.map((request) => request.operation)).toEqual(
         name === 'oversized' ? ['GetResourceConfigHistory'] : [],

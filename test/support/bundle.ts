@@ -23,7 +23,13 @@ export interface InvocationSummary {
   readonly compliant: number;
   readonly nonCompliant: number;
   readonly notApplicable: number;
-  readonly report: { readonly mode: string; readonly delivered: number; readonly calls: number };
+  readonly report: {
+    readonly mode: string;
+    readonly delivered: number;
+    readonly calls: number;
+    /** In dry-run mode, the evaluations that would have been sent. */
+    readonly wouldSend?: readonly { readonly ComplianceType?: string }[];
+  };
   readonly sweep?: { readonly pages: number; readonly stale: number };
 }
 
