@@ -1,5 +1,5 @@
 // AWS calls, peak memory and time of a periodic sweep, per fleet size, against the minimum; then one sweep of
-// 10,000 instances with 30 % of the calls failing. The built bundle (dist/handler.mjs) runs in a fresh
+// 10,000 instances with 30 % of the calls failing. The built bundle (dist/function/handler.mjs) runs in a fresh
 // process per invocation, against the local endpoint serving a generated fleet page by page.
 import { performance } from 'node:perf_hooks';
 import { MAX_ATTEMPTS, RETRY_MODE } from '../src/aws/client-options.js';
