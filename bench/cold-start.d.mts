@@ -24,11 +24,11 @@ export interface ColdStart {
   loadMs: number | undefined;
 }
 
-/** The cold-start variants, built into .bench/ (dist/handler.mjs must exist). */
-export declare const buildColdStartVariants: () => Promise<Variant[]>;
+/** The cold-start variants, built into .bench/ (dist/function/handler.mjs must exist). */
+export declare const buildColdStartVariants: () => Variant[];
 
-/** The variants of the sweep path: where the EC2 client comes from. */
-export declare const buildSweepPathVariants: () => Promise<Variant[]>;
+/** The variants of the sweep path: the extensions file, before and after MainFields. */
+export declare const buildSweepPathVariants: () => Variant[];
 
 /** Measures every variant `runs` times, interleaved in a shuffled order. */
 export declare const measureColdStarts: (
@@ -42,3 +42,9 @@ export declare const formatColdStarts: (
 ) => string;
 
 export declare const formatSweepPath: (results: readonly ColdStart[], about: { runs: number }) => string;
+
+/** The ratios the build is held to, from one run's medians. */
+export declare const formatGoals: (
+  coldStarts: readonly ColdStart[],
+  sweepPath: readonly ColdStart[],
+) => string;

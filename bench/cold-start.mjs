@@ -1,6 +1,9 @@
-// Cold start of the function's bundle, side by side with a floor, an eager bundle, the one-file layout the
-// extensions file replaced, and ESM-first main fields. Every variant is built with the esbuild options
-// `sam build` derives from template.yaml; only the entry point or the main fields change.
+// Cold start of the function's bundle, side by side: the change path and the sweep path as built before
+// (MainFields unset: esbuild's default for Node, `main` first, the SDK's CommonJS builds) and after
+// (`MainFields: module,main`, the SDK's ES-module builds), against floors built the same way, plus the
+// layouts the two-file build replaced. Every variant is built with the esbuild command line `sam build`
+// runs (scripts/function-build.json); only the entry points change, or the main fields are left out. Every
+// process runs with the Node options the function gets in Lambda (template.yaml: MemorySize, NODE_OPTIONS).
 //
 // Each measurement is a fresh Node process that imports one bundle (bench/import-once.mjs): the time of
 // `await import()` (read, parse, evaluate: the module initialisation of a Lambda cold start), and the time
@@ -8,17 +11,22 @@
 // after run, so a slower moment of the machine hits them all alike; the figures are medians.
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { readCloudFormationTemplate } from '../scripts/cfn-yaml.mjs';
-import { deriveEsbuildOptions } from '../scripts/esbuild-options.mjs';
+import { esbuildArgs, functionBuild, lambdaNodeOptions, runEsbuild } from '../scripts/function-build.mjs';
 
 const PROJECT_DIR = fileURLToPath(new URL('..', import.meta.url));
 const IMPORT_ONCE = fileURLToPath(new URL('./import-once.mjs', import.meta.url));
 const OUT_DIR = join(PROJECT_DIR, '.bench');
-const ESM_FIRST = ['module', 'main'];
+const CHANGE_PATH = join(PROJECT_DIR, 'dist', 'function', 'handler.mjs');
+/** What the function runs with in Lambda: the same for every variant. */
+const NODE_OPTIONS = lambdaNodeOptions(readCloudFormationTemplate(join(PROJECT_DIR, 'template.yaml')));
+const OUT_EXTENSION =
+  functionBuild.esbuild
+    .find((arg) => arg.startsWith('--out-extension:.js='))
+    ?.slice('--out-extension:.js='.length) ?? '.js';
 
 /** @param {number[]} values */
 export const median = (values) => {
@@ -28,33 +36,26 @@ export const median = (values) => {
 };
 
 /**
- * Builds a variant into .bench/<name>/ with the template's esbuild options.
+ * Builds a variant into .bench/<name>/ with the function's esbuild command line.
  * @param {string} name
- * @param {string} entryPoint relative to the project
- * @param {Partial<import('esbuild').BuildOptions>} [changes]
- * @param {string[]} [extraEntryPoints] built into the same folder (the extensions file)
- * @returns {Promise<string>} the bundle's path
+ * @param {string[]} entryPoints relative to the project; every output lands flat in the folder, as in the
+ *   function's package (the first is the bundle measured)
+ * @param {{ before?: boolean, flags?: string[] }} [how] before: without MainFields; flags: more flags
+ * @returns {string} the bundle's path
  */
-const buildVariant = async (name, entryPoint, changes = {}, extraEntryPoints = []) => {
+const buildVariant = (name, entryPoints, { before = false, flags = [] } = {}) => {
   const outdir = join(OUT_DIR, name);
   rmSync(outdir, { recursive: true, force: true });
-  const manifest = JSON.parse(readFileSync(join(PROJECT_DIR, 'package.json'), 'utf8'));
-  const options = deriveEsbuildOptions(readCloudFormationTemplate(join(PROJECT_DIR, 'template.yaml')), {
-    outdir,
-    dependencies: Object.keys(manifest.dependencies ?? {}),
-  });
-  await build({
-    ...options,
-    ...changes,
-    entryPoints: [entryPoint, ...extraEntryPoints],
-    // Every output beside the first, as in the function's package.
-    entryNames: '[name]',
-    outdir,
-    absWorkingDir: PROJECT_DIR,
-    logLevel: 'error',
-  });
-  const base = entryPoint.slice(entryPoint.lastIndexOf('/') + 1).replace(/\.[jt]s$/, '');
-  return join(outdir, `${base}${options.outExtension?.['.js'] ?? '.js'}`);
+  runEsbuild(
+    esbuildArgs({
+      outdir,
+      entryPoints,
+      without: before ? ['--main-fields'] : [],
+      extra: ['--entry-names=[name]', '--log-level=error', ...flags],
+    }),
+  );
+  const [first = ''] = entryPoints;
+  return join(outdir, `${basename(first, extname(first))}${OUT_EXTENSION}`);
 };
 
 /**
@@ -70,76 +71,85 @@ const buildVariant = async (name, entryPoint, changes = {}, extraEntryPoints = [
 
 /**
  * The cold-start variants, built. `dist/function/handler.mjs` must exist (`npm run build`).
- * @returns {Promise<Variant[]>}
+ * @returns {Variant[]}
  */
-export const buildColdStartVariants = async () => {
-  const changePath = join(PROJECT_DIR, 'dist', 'function', 'handler.mjs');
-  statSync(changePath);
-  const esm = { mainFields: ESM_FIRST };
+export const buildColdStartVariants = () => {
+  statSync(CHANGE_PATH);
   return [
     {
+      key: 'floor-before',
+      label: 'before (MainFields unset): floor, Config client + logger',
+      bundle: buildVariant('floor-before', ['bench/entries/floor.ts'], { before: true }),
+    },
+    {
+      key: 'change-before',
+      base: 'floor-before',
+      label: 'before (MainFields unset): change path',
+      bundle: buildVariant('change-before', ['src/handler.ts', 'src/extensions.ts'], { before: true }),
+    },
+    {
+      key: 'client',
+      label: 'after: floor, Config client alone',
+      bundle: buildVariant('client', ['bench/entries/config-client.ts']),
+    },
+    {
       key: 'floor',
-      label: 'floor: Config client + logger only',
-      bundle: await buildVariant('floor', 'bench/entries/floor.ts'),
+      label: 'after: floor, Config client + logger',
+      bundle: buildVariant('floor', ['bench/entries/floor.ts']),
     },
     {
       key: 'change',
       base: 'floor',
-      label: 'change path: dist/function/handler.mjs, as sam build makes it',
-      bundle: changePath,
+      label: 'after: change path, dist/function/handler.mjs as sam build makes it',
+      bundle: CHANGE_PATH,
     },
     {
       key: 'one-file',
       base: 'floor',
-      label: 'one file: the extensions inside, initialised lazily',
-      bundle: await buildVariant('one-file', 'bench/entries/one-file.ts'),
+      label: 'after: one file, the extensions inside, initialised lazily',
+      bundle: buildVariant('one-file', ['bench/entries/one-file.ts']),
     },
     {
       key: 'eager',
       base: 'floor',
-      label: 'eager: the handler, every client imported statically',
-      bundle: await buildVariant('eager', 'bench/entries/eager.ts'),
-    },
-    {
-      key: 'floor-esm',
-      label: 'MainFields module,main: floor',
-      bundle: await buildVariant('floor-esm', 'bench/entries/floor.ts', esm),
-    },
-    {
-      key: 'change-esm',
-      base: 'floor-esm',
-      label: 'MainFields module,main: change path',
-      bundle: await buildVariant('change-esm', 'src/handler.ts', esm),
+      label: 'after: eager, every client imported statically',
+      bundle: buildVariant('eager', ['bench/entries/eager.ts']),
     },
     {
       key: 'source-maps',
       base: 'change',
-      label: 'change path with --enable-source-maps (left out of template.yaml)',
-      bundle: changePath,
+      label: 'after: change path with Sourcemap (SAM adds --enable-source-maps)',
+      bundle: buildVariant('source-maps', ['src/handler.ts', 'src/extensions.ts'], {
+        flags: ['--sourcemap'],
+      }),
       nodeOptions: ['--enable-source-maps'],
     },
   ];
 };
 
 /**
- * What the sweep pays first on a cold container: the extensions (EC2, SSM, IAM), loaded after the handler.
- * @returns {Promise<Variant[]>}
+ * What the sweep pays first on a cold container: the extensions file (EC2, SSM, IAM), loaded after the
+ * handler, before and after MainFields.
+ * @returns {Variant[]}
  */
-export const buildSweepPathVariants = async () => [
-  {
-    key: 'two-files',
-    label: 'their own file beside the handler (as sam build makes it)',
-    bundle: await buildVariant('two-files', 'bench/entries/two-files.ts', {}, ['src/extensions.ts']),
-    loader: 'loadSweepPath',
-  },
-  {
-    key: 'one-file',
-    base: 'two-files',
-    label: 'inside the handler file, initialised lazily',
-    bundle: await buildVariant('sweep-one-file', 'bench/entries/one-file.ts'),
-    loader: 'loadSweepPath',
-  },
-];
+export const buildSweepPathVariants = () => {
+  const entryPoints = ['bench/entries/two-files.ts', 'src/extensions.ts'];
+  return [
+    {
+      key: 'sweep-before',
+      label: 'before (MainFields unset): extensions.mjs beside the handler',
+      bundle: buildVariant('sweep-before', entryPoints, { before: true }),
+      loader: 'loadSweepPath',
+    },
+    {
+      key: 'sweep',
+      base: 'sweep-before',
+      label: 'after: extensions.mjs beside the handler, as sam build makes it',
+      bundle: buildVariant('sweep', entryPoints),
+      loader: 'loadSweepPath',
+    },
+  ];
+};
 
 /**
  * @typedef {object} ColdStart
@@ -162,6 +172,7 @@ export const measureColdStarts = (variants, { runs, node = process.execPath }) =
       execFileSync(
         node,
         [
+          ...NODE_OPTIONS,
           ...(variant.nodeOptions ?? []),
           IMPORT_ONCE,
           pathToFileURL(variant.bundle).href,
@@ -231,13 +242,12 @@ export const formatColdStarts = (results, { runs, nodeVersion }) => {
   const header = `${'variant'.padEnd(width)}  ${'bundle'.padStart(10)}  ${'import()'.padStart(9)}  ${'ratio'.padStart(6)}  ${'start→ready'.padStart(11)}  ${'ratio'.padStart(6)}`;
   return [
     `Cold start: module initialisation, median of ${runs} fresh processes per variant (node ${nodeVersion});`,
-    'ratio: to its floor (the floor with the same main fields; the source-map row: to the change path)',
+    'ratio: to its floor, built the same way (the source-map row: to the change path)',
     header,
     ...results.map(
       (result) =>
         `${result.variant.label.padEnd(width)}  ${kib(result.bytes).padStart(10)}  ${ms(result.importMs).padStart(9)}  ${ratioToBase(results, (r) => r.importMs, result).padStart(6)}  ${ms(result.sinceStartMs).padStart(11)}  ${ratioToBase(results, (r) => r.sinceStartMs, result).padStart(6)}`,
     ),
-    'goal: change path ≤ 1.15× the floor (import()).',
   ].join('\n');
 };
 
@@ -253,6 +263,44 @@ export const formatSweepPath = (results, { runs }) => {
     ...results.map(
       (result) =>
         `${result.variant.label.padEnd(width)}  ${ms(result.importMs).padStart(9)}  ${ms(result.loadMs ?? Number.NaN).padStart(9)}  ${ratioToBase(results, (r) => r.loadMs ?? Number.NaN, result).padStart(6)}`,
+    ),
+  ].join('\n');
+};
+
+/**
+ * The ratios the build is held to, from one run's medians of `import()` (the sweep: of the extensions' load).
+ * @param {ColdStart[]} coldStarts
+ * @param {ColdStart[]} sweepPath
+ */
+export const formatGoals = (coldStarts, sweepPath) => {
+  const pick = (/** @type {ColdStart[]} */ results, /** @type {string} */ key) => {
+    const found = results.find((result) => result.variant.key === key);
+    if (found === undefined) throw new Error(`no variant ${key}`);
+    return found;
+  };
+  const importOf = (/** @type {string} */ key) => pick(coldStarts, key).importMs;
+  const loadOf = (/** @type {string} */ key) => pick(sweepPath, key).loadMs ?? Number.NaN;
+  const rows = [
+    [
+      'change path / floor (Config client + logger), after',
+      importOf('change') / importOf('floor'),
+      '≤ 1.15×',
+    ],
+    ['change path / floor (Config client alone), after', importOf('change') / importOf('client'), '≤ 1.15×'],
+    ['change path, after / before', importOf('change') / importOf('change-before'), ''],
+    [
+      'change path bundle size, after / before',
+      pick(coldStarts, 'change').bytes / pick(coldStarts, 'change-before').bytes,
+      '',
+    ],
+    ['sweep path extra load, after / before', loadOf('sweep') / loadOf('sweep-before'), '≤ 0.50×'],
+  ];
+  const width = Math.max(...rows.map(([label]) => String(label).length));
+  return [
+    'Ratios (MainFields module,main against unset; medians of this run)',
+    ...rows.map(
+      ([label, ratio, goal]) =>
+        `${String(label).padEnd(width)}  ${`${Number(ratio).toFixed(2)}×`.padStart(6)}${goal ? `  goal ${goal}` : ''}`,
     ),
   ].join('\n');
 };

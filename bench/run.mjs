@@ -1,7 +1,7 @@
 // npm run bench: every figure of docs/performance.md, measured side by side in one run.
-//   1. the bundle as `sam build` makes it, its size per chunk (npm run build);
-//   2. cold start: module initialisation of the change path, against a floor and an eager bundle, and the
-//      options within reach of SAM's esbuild builder; then what the sweep path pays to load EC2;
+//   1. the function as `sam build` makes it (npm run build), its size per chunk;
+//   2. cold start: module initialisation of the change path and what the sweep path pays to load EC2,
+//      each before and after MainFields module,main, against floors built the same way, with ratios;
 //   3. AWS calls and peak memory of a sweep at N = 1,000 / 10,000 / 100,000, and a sweep under faults;
 //   4. decisions per second of the pure decision function;
 //   5. cost: Config evaluations recorded a month and their price, recording everything against only changes
@@ -18,6 +18,7 @@ import {
   buildColdStartVariants,
   buildSweepPathVariants,
   formatColdStarts,
+  formatGoals,
   formatSweepPath,
   measureColdStarts,
 } from './cold-start.mjs';
@@ -49,14 +50,13 @@ if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stderr}`
 console.log(build.stderr.trim());
 
 section('Cold start');
-const coldStarts = measureColdStarts(await buildColdStartVariants(), { runs: COLD_RUNS, node: NODE });
+const coldStarts = measureColdStarts(buildColdStartVariants(), { runs: COLD_RUNS, node: NODE });
 console.log(formatColdStarts(coldStarts, { runs: COLD_RUNS, nodeVersion }));
 console.log('');
-console.log(
-  formatSweepPath(measureColdStarts(await buildSweepPathVariants(), { runs: COLD_RUNS, node: NODE }), {
-    runs: COLD_RUNS,
-  }),
-);
+const sweepPath = measureColdStarts(buildSweepPathVariants(), { runs: COLD_RUNS, node: NODE });
+console.log(formatSweepPath(sweepPath, { runs: COLD_RUNS }));
+console.log('');
+console.log(formatGoals(coldStarts, sweepPath));
 
 section('Sweep calls, memory and faults');
 runTs('bench/sweep-calls.ts');

@@ -1,62 +1,40 @@
-// Bundles the Lambda function into dist/function/ (the function package) with the esbuild options `sam build` derives from template.yaml,
-// then reports the size of every output file, and of the chunks of the handler's bundle: what its cold start
-// evaluates, and what each `await import()` evaluates later (see scripts/bundle-chunks.mjs).
+// Builds the function into dist/function/ exactly as `sam build` builds it into its artifacts folder: the
+// esbuild command line the SAM CLI runs (scripts/function-build.json), run with the project's own esbuild.
+// Then checks that the folder holds the very files SAM writes, and reports their sizes, and the chunks of
+// the handler's file: what its cold start evaluates, and what each `await import()` evaluates later (see
+// scripts/bundle-chunks.mjs).
 //
-// Usage: node scripts/build.mjs [path/to/template.yaml]
-import { readFileSync, rmSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Usage: node scripts/build.mjs [outdir]   (default: dist/function)
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { bundleChunks, formatChunks } from './bundle-chunks.mjs';
-import { readCloudFormationTemplate } from './cfn-yaml.mjs';
-import {
-  bundleFileOf,
-  deriveEsbuildArgs,
-  esbuildArgsToOptions,
-  findEsbuildFunction,
-  ignoredBuildProperties,
-} from './esbuild-options.mjs';
+import { esbuildArgs, functionBuild, PROJECT_DIR, runEsbuild } from './function-build.mjs';
 
-const templatePath = resolve(process.argv[2] ?? fileURLToPath(new URL('../template.yaml', import.meta.url)));
-const projectDir = dirname(templatePath);
-const outdir = join(projectDir, 'dist', 'function');
+const outdir = resolve(process.argv[2] ?? join(PROJECT_DIR, 'dist', 'function'));
+// Beside the folder, not in it: the folder holds what SAM would put in the function's package, no more.
+const metafilePath = `${outdir}.metafile.json`;
 
-const template = readCloudFormationTemplate(templatePath);
-const { logicalId, properties, buildProperties } = findEsbuildFunction(template);
-const codeDir = resolve(projectDir, properties.CodeUri ?? '.');
-const manifest = JSON.parse(readFileSync(join(codeDir, 'package.json'), 'utf8'));
-
-for (const key of ignoredBuildProperties(buildProperties)) {
-  console.warn(`warning: ${logicalId} BuildProperties.${key} is ignored by sam build, and here too`);
-}
-
-const args = deriveEsbuildArgs(buildProperties, {
-  outdir,
-  codeDir,
-  dependencies: Object.keys(manifest.dependencies ?? {}),
-});
-const options = esbuildArgsToOptions(args);
+const args = esbuildArgs({ outdir, extra: [`--metafile=${metafilePath}`, '--log-level=warning'] });
 const quote = (/** @type {string} */ arg) =>
   /^[\w./:=,@*-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
-console.error(`${logicalId}: esbuild ${args.map(quote).join(' ')}`);
+console.error(`${functionBuild.function}: esbuild ${args.map(quote).join(' ')}`);
 
-// sam build starts from an empty artifacts directory; so does this build.
+// sam build starts from an empty artifacts folder; so does this build.
 rmSync(outdir, { recursive: true, force: true });
-// absWorkingDir stands for SAM's working directory (the CodeUri); metafile and logLevel only report.
-const result = await build({ ...options, absWorkingDir: codeDir, metafile: true, logLevel: 'warning' });
+process.stderr.write(runEsbuild(args));
 
-const handlerFile = `${properties.Handler.slice(0, properties.Handler.lastIndexOf('.'))}${options.outExtension?.['.js'] ?? '.js'}`;
-const entryPoints = /** @type {string[]} */ (options.entryPoints ?? []);
-const bundles = entryPoints.map((entryPoint) => bundleFileOf(options, entryPoint));
-if (!bundles.includes(handlerFile)) {
+const written = readdirSync(outdir).sort();
+if (written.join('\n') !== functionBuild.artifacts.join('\n')) {
   throw new Error(
-    `Handler ${properties.Handler} needs ${handlerFile}, the build writes ${bundles.join(', ')}`,
+    `${relative(process.cwd(), outdir)} holds ${written.join(', ')}; sam build writes ${functionBuild.artifacts.join(', ')}`,
   );
 }
 
-const rows = Object.entries(result.metafile.outputs).map(([file, { bytes }]) => {
-  const path = resolve(codeDir, file);
+/** @type {import('esbuild').Metafile} */
+const metafile = JSON.parse(readFileSync(metafilePath, 'utf8'));
+const rows = Object.entries(metafile.outputs).map(([file, { bytes }]) => {
+  const path = resolve(PROJECT_DIR, file);
   return { file: relative(process.cwd(), path), bytes, gzip: gzipSync(readFileSync(path)).length };
 });
 const number = (/** @type {number} */ value) => value.toLocaleString('en-US');
@@ -68,10 +46,12 @@ for (const row of rows) {
   );
 }
 
-const handlerOutput = Object.keys(result.metafile.outputs).find(
-  (file) => resolve(codeDir, file) === resolve(outdir, handlerFile),
+// The first entry point is the handler's (test/template/template.test.ts holds the template to it).
+const [handlerEntry] = esbuildArgs({ outdir });
+const handlerOutput = Object.keys(metafile.outputs).find(
+  (file) => metafile.outputs[file]?.entryPoint === handlerEntry,
 );
 if (handlerOutput !== undefined) {
-  const file = relative(process.cwd(), resolve(codeDir, handlerOutput));
-  console.error(`\n${formatChunks(file, bundleChunks(result.metafile, handlerOutput))}`);
+  const file = relative(process.cwd(), resolve(PROJECT_DIR, handlerOutput));
+  console.error(`\n${formatChunks(file, bundleChunks(metafile, handlerOutput))}`);
 }

@@ -1,6 +1,7 @@
 """Builds events/*.json from the real captures in ../shared/events-real (run once; output is committed).
 
 Every sample keeps the captured envelope and configuration item; the edits are listed in events/README.md.
+Usage: python3 scripts/make-sample-events.py ../shared/events-real events
 """
 import copy, json, pathlib, re, sys
 
@@ -11,14 +12,18 @@ PARAMS = json.dumps({"appTierTagKey": "tier", "appTierTagValue": "app"})
 
 def load(p): return json.loads((real / p).read_text())
 
-# Every sample is for the account the test and local Lambda contexts run in: the captures disagree
+# Every sample is of one account, the one the test and local Lambda contexts run in: the captures disagree
 # (one is sanitised to 13 digits), and the function refuses events for an account it does not run in.
 ACCOUNT = "123456789012"
+# The accounts of the captures, wherever they appear: envelope, invoking event (a JSON string), ARNs of
+# rules, roles, instance profiles and instances, DescribeInstances owners.
+CAPTURED_ACCOUNTS = re.compile(r"(?<![0-9])(0123456789012|681361479661)(?![0-9])")
+
+def one_account(text): return CAPTURED_ACCOUNTS.sub(ACCOUNT, text)
 
 def write(name, envelope):
     envelope["accountId"] = ACCOUNT
-    envelope["configRuleArn"] = re.sub(r"(arn:aws:config:[a-z0-9-]+:)\d+:", r"\g<1>" + ACCOUNT + ":", envelope["configRuleArn"])
-    (out / name).write_text(json.dumps(envelope, indent=2) + "\n")
+    (out / name).write_text(one_account(json.dumps(envelope, indent=2) + "\n"))
 
 def tag_app(ci):
     ci["tags"] = dict(ci.get("tags") or {}, tier="app")
@@ -75,7 +80,7 @@ h["tags"] = {"tier": "app"}
 h["configuration"]["tags"] = [{"key": "tier", "value": "app"}]
 h["configuration"] = json.dumps(h["configuration"])
 (out / "local-aws").mkdir(exist_ok=True)
-(out / "local-aws" / "resource-config-history.json").write_text(json.dumps({"configurationItems": [h]}, indent=2) + "\n")
+(out / "local-aws" / "resource-config-history.json").write_text(one_account(json.dumps({"configurationItems": [h]}, indent=2) + "\n"))
 
 sched = load("powertools/awsConfigRuleScheduled.json")
 sched["ruleParameters"] = PARAMS
@@ -84,3 +89,8 @@ legacy = copy.deepcopy(sched)
 lie = json.loads(legacy["invokingEvent"]); lie["messageType"] = "ConfigurationSnapshotDeliveryCompleted"
 legacy["invokingEvent"] = json.dumps(lie)
 write("snapshot-delivery-completed.json", legacy)
+
+# What the local endpoint serves beside the history (instances.json, compliance-results.json) is written by
+# hand; it is of the same one account.
+for path in sorted((out / "local-aws").glob("*.json")):
+    path.write_text(one_account(path.read_text()))

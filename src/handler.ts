@@ -36,14 +36,15 @@ export const handler = async (event: unknown, context: Context): Promise<RunSumm
       accountId: parsed.envelope.accountId,
       messageType: parsed.invoking.messageType,
     });
+    const mode = reportMode(process.env.REPORT_MODE);
     // Every AWS call ends before the Lambda deadline, so a silent endpoint fails the invocation with a
     // message naming the call instead of letting Lambda kill it.
     const summary = await withTimeBudget(timeBudgetFor(context.getRemainingTimeInMillis()), () =>
       runRule(parsed, {
-        reportMode: reportMode(process.env.REPORT_MODE),
+        reportMode: mode,
         recordUnchanged: recordUnchanged(process.env.RECORD_UNCHANGED),
         deadline: { remainingMs: () => context.getRemainingTimeInMillis() },
-        access: accessSettings(context.invokedFunctionArn),
+        access: accessSettings(context.invokedFunctionArn, { dryRun: mode === ReportMode.DryRun }),
       }),
     );
     logger.info('Invocation complete', {

@@ -8,12 +8,30 @@ import { accountOf, iamRoleArn, isAccountId, isRoleName, partitionOf, roleSessio
 /** The function-level default of `executionRoleName`; the rule parameter wins over it. */
 export const EXECUTION_ROLE_NAME_ENV = 'EXECUTION_ROLE_NAME';
 
+/** `true` in SAM's local emulator (`sam local invoke`, `sam local start-lambda`), which sets it. */
+export const SAM_LOCAL_ENV = 'AWS_SAM_LOCAL';
+
 /** What the function knows about itself, read once per invocation by the handler. */
 export interface AccessSettings {
   /** The invoked function's ARN (the Lambda context's `invokedFunctionArn`): it names the function's account. */
   readonly functionArn: string | undefined;
   /** EXECUTION_ROLE_NAME: the role assumed when the rule parameters name none. */
   readonly defaultExecutionRoleName?: string;
+  /**
+   * Set in SAM's local emulator in dry-run mode only: an event of another account than the function's is
+   * evaluated with the credentials at hand instead of refused. The emulator gives every function the
+   * made-up ARN `arn:aws:lambda:us-east-1:012345678912:function:<name>`, so every real or sample event is
+   * of another account there; and dry-run writes nothing to any account, so nothing lands in the wrong one.
+   */
+  readonly localDryRun?: boolean;
+}
+
+/** How {@link accessSettings} reads the invocation. */
+export interface AccessSettingsOptions {
+  /** The report mode is dry-run: nothing is written to any account. */
+  readonly dryRun?: boolean;
+  /** The function's environment; default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** How access is resolved; tests replace the STS side. */
@@ -25,15 +43,20 @@ export interface AccessDependencies {
 
 const defaultDependencies: AccessDependencies = { roleCredentials, callerAccountId };
 
-/** The settings of this invocation: the function's ARN and EXECUTION_ROLE_NAME (blank means unset). */
+/**
+ * The settings of this invocation: the function's ARN, EXECUTION_ROLE_NAME (blank means unset), and
+ * whether it runs in SAM's local emulator in dry-run mode.
+ */
 export const accessSettings = (
   functionArn: string | undefined,
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  { dryRun = false, env = process.env }: AccessSettingsOptions = {},
 ): AccessSettings => {
   const defaultExecutionRoleName = env[EXECUTION_ROLE_NAME_ENV]?.trim();
+  const localDryRun = dryRun && env[SAM_LOCAL_ENV] === 'true';
   return {
     functionArn,
     ...(defaultExecutionRoleName ? { defaultExecutionRoleName } : {}),
+    ...(localDryRun ? { localDryRun } : {}),
   };
 };
 
@@ -58,7 +81,8 @@ const roleNameFrom = (
  *   a message naming it.
  * - Without: the function's own credentials, which only fit an event of the function's own account. An
  *   event of another account fails: evaluating and reporting it with these credentials would sweep and
- *   write in the wrong account.
+ *   write in the wrong account. Except in SAM's local emulator in dry-run mode ({@link AccessSettings}),
+ *   where nothing is written: there the event is evaluated with the credentials at hand.
  */
 export const resolveAccess = async (
   envelope: ConfigRuleEvent,
@@ -72,11 +96,18 @@ export const resolveAccess = async (
   if (roleName === undefined) {
     const ownAccountId = accountOf(settings.functionArn) ?? (await dependencies.callerAccountId());
     if (ownAccountId !== accountId) {
-      throw new ForeignAccountError(
-        `The event is for account ${accountId}, but this function runs in account ${ownAccountId} and no ` +
-          `execution role is configured: refusing to evaluate and report with this account's credentials. ` +
-          `For a rule deployed across accounts, set the rule parameter executionRoleName (or the function's ` +
-          `${EXECUTION_ROLE_NAME_ENV}) to the role deployed in member accounts.`,
+      if (settings.localDryRun !== true) {
+        throw new ForeignAccountError(
+          `The event is for account ${accountId}, but this function runs in account ${ownAccountId} and no ` +
+            `execution role is configured: refusing to evaluate and report with this account's credentials. ` +
+            `For a rule deployed across accounts, set the rule parameter executionRoleName (or the function's ` +
+            `${EXECUTION_ROLE_NAME_ENV}) to the role deployed in member accounts.`,
+        );
+      }
+      logger.warn(
+        'SAM local emulator in dry-run mode: evaluating an event of another account than the function ARN ' +
+          'names, with the credentials at hand; nothing is written',
+        { eventAccountId: accountId, functionAccountId: ownAccountId },
       );
     }
     return { accountId };

@@ -8,8 +8,14 @@ import { fleetEndpoints } from '../support/fleet-endpoints.js';
 // fleets generated page by page by the local endpoint. Assertions are on counts, never on seconds.
 
 const SCHEDULED = loadEvent('scheduled');
-/** The largest sweep of this suite: 10,000 by default, quick everywhere; SWEEP_MAX_N=100000 for the full scale. */
-const MAX_N = Number(process.env.SWEEP_MAX_N ?? 10_000);
+/**
+ * Where the memory of a sweep is judged from. The process's heap grows to its working size over the first
+ * ten pages or so (V8 enlarges its young generation and its old generation's limit as the sweep allocates),
+ * then stays: a sweep of 1,000 peaks lower than any larger one, the more so as the bundle shrinks.
+ */
+const FLAT_FROM = 10_000;
+/** The largest sweep of this suite: 20,000 by default, quick everywhere; SWEEP_MAX_N=100000 for the full scale. */
+const MAX_N = Math.max(Number(process.env.SWEEP_MAX_N ?? 0), 2 * FLAT_FROM);
 /** PutEvaluations calls the reporter keeps in flight (src/config/reporter.ts). */
 const PUT_CONCURRENCY = 4;
 const LAMBDA_NODE_OPTIONS = lambdaNodeOptions();
@@ -17,9 +23,12 @@ const LAMBDA_NODE_OPTIONS = lambdaNodeOptions();
 describe('the built function at scale', () => {
   const serve = fleetEndpoints();
 
-  it(`sweeps 1,000 and ${MAX_N.toLocaleString('en-US')} instances with the minimum of calls, in flat memory`, async () => {
+  // Three sweeps in fresh processes: tens of seconds on a busy machine.
+  it(`sweeps 1,000 to ${MAX_N.toLocaleString('en-US')} instances with the minimum of calls, in flat memory`, {
+    timeout: 240_000,
+  }, async () => {
     const peaks: number[] = [];
-    for (const n of [1_000, MAX_N]) {
+    for (const n of [1_000, FLAT_FROM, MAX_N]) {
       // Prepare
       const fleet = appTierFleet(n);
       const aws = await serve(fleet);
@@ -53,9 +62,9 @@ describe('the built function at scale', () => {
       peaks.push(invocation.maxRssKb);
     }
 
-    // Assess: the peak resident memory hardly grows with the fleet
-    const [small = 0, large = 0] = peaks;
-    expect(large / small).toBeLessThanOrEqual(1.5);
+    // Assess: once the heap has its working size, the peak resident memory hardly grows with the fleet
+    const [, from = 0, largest = 0] = peaks;
+    expect(largest / from).toBeLessThanOrEqual(1.5);
   });
 
   it('keeps a bounded number of PutEvaluations in flight, and pages one call at a time', async () => {

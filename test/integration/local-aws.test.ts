@@ -341,7 +341,7 @@ describe('local AWS endpoint', () => {
       expect(instances[0]).toMatchObject({
         State: { Code: 80, Name: 'stopped' },
         IamInstanceProfile: {
-          Arn: 'arn:aws:iam::0123456789012:instance-profile/AmazonSSMRoleForInstancesQuickSetup',
+          Arn: 'arn:aws:iam::123456789012:instance-profile/AmazonSSMRoleForInstancesQuickSetup',
           Id: 'AIPAS5S4WFUBL72S3QXW5',
         },
         LaunchTime: new Date('2023-04-27T14:57:16.000Z'),
@@ -349,7 +349,7 @@ describe('local AWS endpoint', () => {
       });
       expect(instances[0]?.Tags).toContainEqual({ Key: 'tier', Value: 'app' });
       expect(instances[1]?.IamInstanceProfile).toBeUndefined();
-      expect(response.Reservations?.[0]?.OwnerId).toBe('0123456789012');
+      expect(response.Reservations?.[0]?.OwnerId).toBe('123456789012');
       expect(aws.requests.params('DescribeInstances')).toEqual([
         {
           Filters: [

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 const PROJECT_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * Vitest global setup of the integration suite: builds dist/function/handler.mjs once, as `sam build` would, so the
+ * Vitest global setup of the integration suite: builds dist/function/ once, as `sam build` would, so the
  * suites that drive the built bundle never test a stale one.
  */
 export const setup = (): void => {

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 // A container outlives no caller: if the test process goes away, so does this one.
 process.once('disconnect', () => process.exit(1));
 
-process.once('message', async ({ bundle, event, timeoutMs }) => {
+process.once('message', async ({ bundle, event, timeoutMs, functionArn }) => {
   const started = performance.now();
   const { handler } = await import(bundle);
   const initMs = performance.now() - started;
@@ -14,7 +14,7 @@ process.once('message', async ({ bundle, event, timeoutMs }) => {
     callbackWaitsForEmptyEventLoop: true,
     functionName: 'app-tier-iam-role-rule',
     functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:app-tier-iam-role-rule',
+    invokedFunctionArn: functionArn,
     memoryLimitInMB: '512',
     awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
     logGroupName: '/aws/lambda/app-tier-iam-role-rule',

@@ -1,9 +1,9 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readCloudFormationTemplate } from '../../scripts/cfn-yaml.mjs';
-import { findEsbuildFunction } from '../../scripts/esbuild-options.mjs';
+import { lambdaNodeOptions as nodeOptionsOf } from '../../scripts/function-build.mjs';
 
-/** The Lambda bundle `npm run build` writes, as `sam build` would. */
+/** The function's handler file `npm run build` writes, as `sam build` would. */
 export const BUNDLE = fileURLToPath(new URL('../../dist/function/handler.mjs', import.meta.url));
 const RUNNER = fileURLToPath(new URL('./bundle-runner.mjs', import.meta.url));
 
@@ -25,7 +25,13 @@ export interface InvocationSummary {
   readonly notApplicable: number;
   /** Decisions Config already held unchanged: not recorded again. */
   readonly unchanged: number;
-  readonly report: { readonly mode: string; readonly delivered: number; readonly calls: number };
+  readonly report: {
+    readonly mode: string;
+    readonly delivered: number;
+    readonly calls: number;
+    /** In dry-run mode, the evaluations that would have been sent. */
+    readonly wouldSend?: readonly { readonly ComplianceType?: string }[];
+  };
   readonly sweep?: { readonly pages: number; readonly stale: number };
 }
 
@@ -51,6 +57,8 @@ export interface InvokeOptions {
   readonly execArgv?: readonly string[];
   /** Another bundle than dist/function/handler.mjs. */
   readonly bundle?: string;
+  /** The context's `invokedFunctionArn`; default a function in account 123456789012, the samples' account. */
+  readonly functionArn?: string;
 }
 
 /**
@@ -109,26 +117,19 @@ export const invokeBundle = (event: unknown, options: InvokeOptions = {}): Promi
         reject(new Error(`The function ran into its ${timeoutMs} ms timeout and was killed:\n${output}`));
       else reject(new Error(`The function's process exited with code ${code} before answering:\n${output}`));
     });
-    child.send({ bundle: pathToFileURL(options.bundle ?? BUNDLE).href, event, timeoutMs });
+    child.send({
+      bundle: pathToFileURL(options.bundle ?? BUNDLE).href,
+      event,
+      timeoutMs,
+      functionArn:
+        options.functionArn ?? 'arn:aws:lambda:us-east-1:123456789012:function:app-tier-iam-role-rule',
+    });
   });
 
 /**
  * The Node options the function runs with in Lambda, from template.yaml: the heap limits the Node.js
- * runtime derives from MemorySize (a tenth of it for the young generation, split into two semi-spaces; the
- * rest for the old generation; plus `--expose-gc`), and the function's own NODE_OPTIONS. Peak memory
- * depends on them, so the measurements use them.
+ * runtime derives from MemorySize, and the function's own NODE_OPTIONS. Peak memory depends on them, so the
+ * measurements use them.
  */
-export const lambdaNodeOptions = (
-  templatePath = new URL('../../template.yaml', import.meta.url),
-): string[] => {
-  const { properties } = findEsbuildFunction(readCloudFormationTemplate(templatePath));
-  const memoryMb = Number(properties.MemorySize ?? 128);
-  const newSpaceMb = Math.floor(memoryMb / 10);
-  const nodeOptions = properties.Environment?.Variables?.NODE_OPTIONS;
-  return [
-    '--expose-gc',
-    `--max-semi-space-size=${Math.floor(newSpaceMb / 2)}`,
-    `--max-old-space-size=${memoryMb - newSpaceMb}`,
-    ...(typeof nodeOptions === 'string' ? nodeOptions.split(/\s+/).filter(Boolean) : []),
-  ];
-};
+export const lambdaNodeOptions = (templatePath = new URL('../../template.yaml', import.meta.url)): string[] =>
+  nodeOptionsOf(readCloudFormationTemplate(templatePath));

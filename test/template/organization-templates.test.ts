@@ -186,9 +186,10 @@ describe('templates/: every template', () => {
     expect(arns.filter((arn) => !arn.startsWith('arn:${AWS::Partition}:'))).toEqual([]);
   });
 
+  // cfn-lint is a Python process: seconds alone, tens of seconds on a busy machine.
   it.skipIf(!cfnLintAvailable)(
     'passes cfn-lint (with the SAM translator), template.yaml too',
-    { timeout: 60_000 },
+    { timeout: 120_000 },
     () => {
       // Act
       const lint = spawnSync(

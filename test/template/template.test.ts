@@ -1,18 +1,10 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the ${...} placeholders are CloudFormation's Fn::Sub
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  bundleFileOf,
-  deriveEsbuildOptions,
-  findEsbuildFunction,
-  ignoredBuildProperties,
-} from '../../scripts/esbuild-options.mjs';
+import { ARTIFACTS_DIR, findEsbuildFunction, functionBuild } from '../../scripts/function-build.mjs';
 import { ReportMode } from '../../src/config/reporter.js';
 import {
   parseRuleParameters,
@@ -34,6 +26,7 @@ import {
   templateRuleHolds,
 } from '../support/cfn-template.js';
 import { EVALUATE_OPTION_CASES, expectGrants, singleAccountRoleGrants } from '../support/role-contract.js';
+import { samEsbuildCommand } from '../support/sam-esbuild-command.js';
 
 const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -80,47 +73,96 @@ describe('template.yaml: the function', () => {
     expect(Architectures).toEqual(['arm64']);
   });
 
-  it('is built by sam build with esbuild, from an entry point that exists', () => {
+  it('is built by sam build with esbuild, from entry points that exist', () => {
     // Prepare
-    const { buildProperties } = findEsbuildFunction(template);
+    const entryPoints = functionBuild.esbuild.filter((arg) => !arg.startsWith('--'));
 
     // Act
-    const entryPoints = deriveEsbuildOptions(template).entryPoints as string[];
+    const missing = entryPoints.filter((entryPoint) => !existsSync(join(PROJECT_DIR, entryPoint)));
 
     // Assess
     expect(ruleFunction.Metadata.BuildMethod).toBe('esbuild');
     expect(ruleFunction.Properties.CodeUri).toBe('./');
+    expect(functionBuild.function).toBe(functionId);
     expect(entryPoints).toEqual(['src/handler.ts', 'src/extensions.ts']);
-    for (const entryPoint of entryPoints) expect(existsSync(join(PROJECT_DIR, entryPoint))).toBe(true);
-    expect(ignoredBuildProperties(buildProperties)).toEqual([]);
+    expect(missing).toEqual([]);
   });
 
-  it('names as Handler the file and export the bundle provides', () => {
+  it('is built with exactly the esbuild command line the SAM CLI printed (scripts/function-build.json)', () => {
     // Prepare
-    const options = deriveEsbuildOptions(template);
-    const handler: string = ruleFunction.Properties.Handler;
+    const { buildProperties } = findEsbuildFunction(template);
 
     // Act
-    const bundleFile = bundleFileOf(options, 'src/handler.ts');
+    const command = samEsbuildCommand(buildProperties, ARTIFACTS_DIR);
+
+    // Assess
+    expect(functionBuild.esbuild).toEqual(command);
+    expect(functionBuild.esbuild).toContain('--main-fields=module,main');
+  });
+
+  it('lets sam build find the pinned esbuild in its copy of the project, and install without a build step', () => {
+    // Prepare
+    const manifest = JSON.parse(readFileSync(join(PROJECT_DIR, 'package.json'), 'utf8'));
+    const lock = JSON.parse(readFileSync(join(PROJECT_DIR, 'package-lock.json'), 'utf8'));
+    const { buildProperties } = findEsbuildFunction(template);
+
+    // Act
+    // npm ci and npm install run these in SAM's copy, where dev dependencies may be left out.
+    const installScripts = [
+      'preinstall',
+      'install',
+      'postinstall',
+      'prepublish',
+      'preprepare',
+      'prepare',
+    ].filter((name) => manifest.scripts?.[name] !== undefined);
+
+    // Assess
+    // UseNpmCi: SAM runs npm ci there (dev dependencies included), so node_modules/.bin/esbuild exists.
+    expect(buildProperties.UseNpmCi).toBe(true);
+    expect(manifest.devDependencies.esbuild).toBeDefined();
+    expect(lock.packages['node_modules/esbuild'].version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(installScripts).toEqual([]);
+  });
+
+  it('states every NODE_OPTIONS the function gets: SAM adds --enable-source-maps to a Sourcemap build', () => {
+    // Prepare
+    const { buildProperties } = findEsbuildFunction(template);
+    const nodeOptions: string = ruleFunction.Properties.Environment.Variables.NODE_OPTIONS ?? '';
+
+    // Act
+    const sourcemap = buildProperties.Sourcemap === true;
+    const enableSourceMaps = nodeOptions.split(/\s+/).includes('--enable-source-maps');
+
+    // Assess
+    // SAM sets either when the other is set; the template states both or neither.
+    expect(enableSourceMaps).toBe(sourcemap);
+  });
+
+  it('names as Handler a file sam build writes, and the export the handler file provides', () => {
+    // Prepare
+    const handler: string = ruleFunction.Properties.Handler;
+    const source = readFileSync(join(PROJECT_DIR, 'src/handler.ts'), 'utf8');
+
+    // Act
     const [module, exportName] = [handler.slice(0, handler.lastIndexOf('.')), handler.split('.').pop()];
 
     // Assess
-    expect(bundleFile).toBe('handler.mjs');
-    expect(`${module}.mjs`).toBe(bundleFile);
-    expect(exportName).toBe('handler');
+    expect(functionBuild.artifacts).toContain(`${module}.mjs`);
+    expect(module).toBe('handler');
+    expect(source).toMatch(new RegExp(`^export const ${exportName} = `, 'm'));
   });
 
   it('writes the extensions file beside the handler, under the name the handler loads', () => {
     // Prepare
-    const options = deriveEsbuildOptions(template);
     const loader = readFileSync(join(PROJECT_DIR, 'src/load-extensions.ts'), 'utf8');
 
     // Act
-    const extensionsFile = bundleFileOf(options, 'src/extensions.ts');
+    const others = functionBuild.artifacts.filter((file) => file !== 'handler.mjs');
 
     // Assess
-    expect(extensionsFile).toBe('extensions.mjs');
-    expect(loader).toContain(`'./${extensionsFile}'`);
+    expect(others).toEqual(['extensions.mjs']);
+    expect(loader).toContain(`'./${others[0]}'`);
   });
 
   it('has a small reserved concurrency, a timeout for sweeps and JSON logs in a log group with retention', () => {
@@ -602,106 +644,46 @@ describe('template.yaml: alarms and outputs', () => {
   });
 });
 
-describe('deriveEsbuildOptions', () => {
-  it('derives from the template the options sam build uses', () => {
-    // Prepare
-    const outdir = '/tmp/artifacts';
+describe("SAM's esbuild command line, as the contract test models it", () => {
+  const properties = (extra: Record<string, unknown>) => ({ EntryPoints: ['app.ts'], ...extra });
 
+  it("adds SAM's own flags and its defaults where the template sets none", () => {
     // Act
-    const options = deriveEsbuildOptions(template, { outdir });
+    const command = samEsbuildCommand(properties({}), '/artifacts');
 
     // Assess
-    expect(options).toEqual({
-      entryPoints: ['src/handler.ts', 'src/extensions.ts'],
-      bundle: true,
-      platform: 'node',
-      outdir,
-      format: 'esm',
-      target: 'es2023',
-      minify: true,
-      sourcemap: true,
-      outExtension: { '.js': '.mjs' },
-      banner: {
-        js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-      },
+    expect(command).toEqual([
+      'app.ts',
+      '--bundle',
+      '--platform=node',
+      '--outdir=/artifacts',
+      '--target=es2020',
+      '--format=cjs',
+      '--minify',
+    ]);
+  });
+
+  it('passes every other key on as a flag, in the order written, and drops what SAM sets itself', () => {
+    // Prepare
+    const buildProperties = properties({
+      Minify: false,
+      Platform: 'neutral',
+      UseNpmCi: true,
+      KeepNames: true,
+      LegalComments: 'none',
+      Loader: ['.png=file', '.svg=text'],
     });
-  });
-
-  it("applies SAM's defaults and ignores what SAM ignores", () => {
-    // Prepare
-    const minimal = {
-      Resources: {
-        Fn: {
-          Type: 'AWS::Serverless::Function',
-          Metadata: {
-            BuildMethod: 'esbuild',
-            BuildProperties: { EntryPoints: ['app.ts'], Platform: 'neutral' },
-          },
-        },
-      },
-    };
 
     // Act
-    const options = deriveEsbuildOptions(minimal);
+    const command = samEsbuildCommand(buildProperties, '/artifacts');
 
     // Assess
-    expect(options).toEqual({
-      entryPoints: ['app.ts'],
-      bundle: true,
-      platform: 'node',
-      outdir: 'dist',
-      target: 'es2020',
-      format: 'cjs',
-      minify: true,
-    });
-    expect(ignoredBuildProperties(minimal.Resources.Fn.Metadata.BuildProperties)).toEqual(['Platform']);
-  });
-
-  it('makes every package dependency external when the template lists ./node_modules/*', () => {
-    // Prepare
-    const buildProperties = { EntryPoints: ['app.ts'], External: ['./node_modules/*'], Minify: false };
-    const withExternals = {
-      Resources: {
-        Fn: {
-          Type: 'AWS::Serverless::Function',
-          Metadata: { BuildMethod: 'esbuild', BuildProperties: buildProperties },
-        },
-      },
-    };
-
-    // Act
-    const options = deriveEsbuildOptions(withExternals, { dependencies: ['@aws-sdk/client-ec2', 'yaml'] });
-
-    // Assess
-    expect(options.external).toEqual(['@aws-sdk/client-ec2', 'yaml']);
-    expect(options.minify).toBeUndefined();
-  });
-});
-
-describe('the bundle built from the template', () => {
-  it('is an ES module that Node.js loads and that exports the handler', { timeout: 60_000 }, async () => {
-    // Prepare
-    const outdir = mkdtempSync(join(tmpdir(), 'rule-bundle-'));
-    const options = deriveEsbuildOptions(template, { outdir });
-
-    try {
-      // Act
-      await build({ ...options, absWorkingDir: PROJECT_DIR, logLevel: 'silent' });
-      const bundle = pathToFileURL(join(outdir, bundleFileOf(options, 'src/handler.ts'))).href;
-      const exported = execFileSync(
-        process.execPath,
-        [
-          '--input-type=module',
-          '--eval',
-          `const m = await import(${JSON.stringify(bundle)}); console.log(Object.keys(m).join(), typeof m.handler);`,
-        ],
-        { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'us-east-1', NODE_NO_WARNINGS: '1' } },
-      );
-
-      // Assess
-      expect(exported.trim()).toBe('handler function');
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
+    expect(command.slice(5)).toEqual([
+      '--format=cjs',
+      '--keep-names',
+      '--legal-comments=none',
+      '--loader:.png=file',
+      '--loader:.svg=text',
+    ]);
   });
 });

@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handler.js';
 import { historyItem, loadEvent, type SampleEvent, withChanges } from '../support/events.js';
-import { lambdaContext } from '../support/lambda-context.js';
+import { lambdaContext, SAM_LOCAL_ENV, samLocalContext } from '../support/lambda-context.js';
 import { captureLogs } from '../support/log-capture.js';
 
 const config = mockClient(ConfigServiceClient);
@@ -42,6 +42,7 @@ describe('handler', () => {
   afterEach(() => {
     delete process.env.REPORT_MODE;
     delete process.env.RECORD_UNCHANGED;
+    delete process.env.AWS_SAM_LOCAL;
   });
 
   it.each([
@@ -355,6 +356,35 @@ describe('handler', () => {
     // Assess
     expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
     expect(summary.report.wouldSend).toEqual([expect.objectContaining({ ComplianceType: 'NON_COMPLIANT' })]);
+  });
+
+  it("evaluates an event of any account in SAM's local emulator in dry-run mode, and writes nothing", async () => {
+    // Prepare
+    Object.assign(process.env, SAM_LOCAL_ENV, { REPORT_MODE: 'dry-run' });
+
+    // Act
+    const summary = await handler(loadEvent('no-profile'), samLocalContext());
+
+    // Assess
+    expect(config).not.toHaveReceivedAnyCommand();
+    expect(summary.report.wouldSend).toEqual([expect.objectContaining({ ComplianceType: 'NON_COMPLIANT' })]);
+  });
+
+  it.each([
+    { where: "in SAM's local emulator, live", env: { ...SAM_LOCAL_ENV, REPORT_MODE: 'live' } },
+    { where: 'in dry-run mode outside the emulator', env: { REPORT_MODE: 'dry-run' } },
+  ])('refuses an event of another account than the function ARN names $where', async ({ env }) => {
+    // Prepare
+    Object.assign(process.env, env);
+
+    // Act
+    const result = handler(loadEvent('no-profile'), samLocalContext());
+
+    // Assess
+    await expect(result).rejects.toThrow(
+      'The event is for account 123456789012, but this function runs in account 012345678912',
+    );
+    expect(config).not.toHaveReceivedAnyCommand();
   });
 
   it('rejects an unknown REPORT_MODE', async () => {

@@ -6,6 +6,7 @@ import {
   accessSettings,
   EXECUTION_ROLE_NAME_ENV,
   resolveAccess,
+  SAM_LOCAL_ENV,
 } from '../../../src/aws/access.js';
 import { createRoleCredentials, type RoleSession } from '../../../src/aws/assume-role.js';
 import type { ConfigRuleEvent } from '../../../src/config/event.js';
@@ -58,18 +59,34 @@ const settings = (overrides: Partial<AccessSettings> = {}): AccessSettings => ({
 
 describe('accessSettings', () => {
   it('takes the default execution role from EXECUTION_ROLE_NAME, trimmed', () => {
-    expect(accessSettings(FUNCTION_ARN, { [EXECUTION_ROLE_NAME_ENV]: ' member-exec ' })).toEqual({
+    expect(accessSettings(FUNCTION_ARN, { env: { [EXECUTION_ROLE_NAME_ENV]: ' member-exec ' } })).toEqual({
       functionArn: FUNCTION_ARN,
       defaultExecutionRoleName: 'member-exec',
     });
   });
 
   it('reads a blank or missing EXECUTION_ROLE_NAME as no default', () => {
-    expect(accessSettings(FUNCTION_ARN, { [EXECUTION_ROLE_NAME_ENV]: '  ' })).toEqual({
+    expect(accessSettings(FUNCTION_ARN, { env: { [EXECUTION_ROLE_NAME_ENV]: '  ' } })).toEqual({
       functionArn: FUNCTION_ARN,
     });
-    expect(accessSettings(undefined, {})).toEqual({ functionArn: undefined });
+    expect(accessSettings(undefined, { env: {} })).toEqual({ functionArn: undefined });
   });
+
+  it.each([
+    { emulator: 'true', dryRun: true, localDryRun: true },
+    { emulator: 'true', dryRun: false, localDryRun: undefined },
+    { emulator: undefined, dryRun: true, localDryRun: undefined },
+    { emulator: 'false', dryRun: true, localDryRun: undefined },
+  ])(
+    'marks a dry run in SAM local emulator only (AWS_SAM_LOCAL=$emulator, dry-run $dryRun)',
+    ({ emulator, dryRun, localDryRun }) => {
+      // Act
+      const read = accessSettings(FUNCTION_ARN, { dryRun, env: { [SAM_LOCAL_ENV]: emulator } });
+
+      // Assess
+      expect(read.localDryRun).toBe(localDryRun);
+    },
+  );
 
   it('reads the process environment by default', () => {
     // Prepare
@@ -138,6 +155,25 @@ describe('resolveAccess without an execution role', () => {
     expect(own).toEqual({ accountId: CENTRAL });
     await expect(foreign).rejects.toThrow(ForeignAccountError);
     expect(callerAsked()).toBe(2);
+  });
+
+  it("evaluates an event of another account in SAM's local emulator in dry-run mode, without STS", async () => {
+    // Prepare
+    const { dependencies, sessions, callerAsked } = recording();
+    const emulator = 'arn:aws:lambda:us-east-1:012345678912:function:RuleFunction';
+
+    // Act
+    const access = await resolveAccess(
+      eventFor(MEMBER),
+      undefined,
+      settings({ functionArn: emulator, localDryRun: true }),
+      dependencies,
+    );
+
+    // Assess
+    expect(access).toEqual({ accountId: MEMBER });
+    expect(sessions).toEqual([]);
+    expect(callerAsked()).toBe(0);
   });
 });
 

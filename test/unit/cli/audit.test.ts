@@ -672,6 +672,16 @@ describe('audit --rule-name', () => {
       .resolvesOnce(deployedRule(inputs[0] as string))
       .resolves(deployedRule(inputs[1] as string));
     config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+    iam.on(GetInstanceProfileCommand).resolves({
+      InstanceProfile: {
+        InstanceProfileName: 'p',
+        InstanceProfileId: 'AIPA',
+        Arn: 'arn:aws:iam::123456789012:instance-profile/p',
+        Path: '/',
+        CreateDate: new Date(0),
+        Roles: [],
+      },
+    });
     instancesPerRegion({ 'eu-west-1': () => page() });
     const [flag, number] = [captureIo(), captureIo()];
 
@@ -687,8 +697,8 @@ describe('audit --rule-name', () => {
     // Assess
     expect(codes).toEqual([0, 2]);
     expect(JSON.parse(flag.stdout()).parameters.requireRoleInProfile).toBe(true);
-    // The check is on in the Lambda too: the sample's profile (of the docs' 13-digit account) cannot be
-    // looked up, so the instance that is COMPLIANT without the check is NON_COMPLIANT with it.
+    // The check is on in the Lambda too: the sample's profile holds no role here, so the instance that is
+    // COMPLIANT without the check is NON_COMPLIANT with it.
     expect(lambda[0]).toMatchObject({ status: 'fulfilled', value: { compliant: 0, nonCompliant: 1 } });
     const refused =
       'Invalid rule parameters: appTierTagValue must be a string, got the number 2: put the value in quotes';

@@ -22,7 +22,7 @@ describe('viewFromConfigurationItem', () => {
       status: 'OK',
       hasConfiguration: true,
       state: 'stopped',
-      instanceProfileArn: 'arn:aws:iam::0123456789012:instance-profile/AmazonSSMRoleForInstancesQuickSetup',
+      instanceProfileArn: 'arn:aws:iam::123456789012:instance-profile/AmazonSSMRoleForInstancesQuickSetup',
       capturedAt: new Date('2023-04-27T15:03:11.636Z'),
     });
     expect(view.tags.get('tier')).toBe('app');

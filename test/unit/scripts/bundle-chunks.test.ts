@@ -38,7 +38,7 @@ const metafile: Metafile = {
     'src/shared.ts': { bytes: 0, imports: [] },
   },
   outputs: {
-    'dist/handler.mjs': {
+    'dist/function/handler.mjs': {
       bytes: 1_000,
       entryPoint: 'src/handler.ts',
       imports: [],
@@ -58,7 +58,7 @@ const metafile: Metafile = {
 describe('bundleChunks', () => {
   it('splits the file into what the entry evaluates and what each import() evaluates later', () => {
     // Act
-    const chunks = bundleChunks(metafile, 'dist/handler.mjs');
+    const chunks = bundleChunks(metafile, 'dist/function/handler.mjs');
 
     // Assess: helpers and banner (1,000 − 950 bytes) count as eager
     expect(chunks).toEqual([
@@ -72,19 +72,22 @@ describe('bundleChunks', () => {
 
   it('refuses an output that is not an entry point’s', () => {
     // Act
-    const chunks = () => bundleChunks(metafile, 'dist/handler.mjs.map');
+    const chunks = () => bundleChunks(metafile, 'dist/function/handler.mjs.map');
 
     // Assess
-    expect(chunks).toThrow('dist/handler.mjs.map is not the output of an entry point');
+    expect(chunks).toThrow('dist/function/handler.mjs.map is not the output of an entry point');
   });
 
   it('prints one line per chunk with its share of the file', () => {
     // Act
-    const table = formatChunks('dist/handler.mjs', bundleChunks(metafile, 'dist/handler.mjs'));
+    const table = formatChunks(
+      'dist/function/handler.mjs',
+      bundleChunks(metafile, 'dist/function/handler.mjs'),
+    );
 
     // Assess
     expect(table.split('\n')).toEqual([
-      'dist/handler.mjs: one file, parsed whole at cold start; its modules are evaluated in these chunks',
+      'dist/function/handler.mjs: one file, parsed whole at cold start; its modules are evaluated in these chunks',
       expect.stringMatching(/^chunk +bytes +share +modules$/),
       expect.stringMatching(/^eager: evaluated at cold start \(change path\) +400 +40\.0% +2$/),
       expect.stringMatching(/^lazy: import\(run\/sweep\) +520 +52\.0% +2$/),
