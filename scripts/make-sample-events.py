@@ -1,7 +1,7 @@
-"""Builds events/*.json from the real captures in ../shared/events-real (run once; output is committed).
+"""Builds events/*.json from a folder of real Config captures (run once; output is committed).
 
 Every sample keeps the captured envelope and configuration item; the edits are listed in events/README.md.
-Usage: python3 scripts/make-sample-events.py ../shared/events-real events
+Usage: python3 scripts/make-sample-events.py <captures-dir> events
 """
 import copy, json, pathlib, re, sys
 
