@@ -108,6 +108,18 @@ export class AssumeRoleError extends RuleError {
  */
 export class ProfileLookupError extends named(RuleError, 'ProfileLookupError') {}
 
+/** An AWS call that was abandoned: every attempt timed out, or the invocation's time budget ran out. */
+export class AwsCallTimeoutError extends RuleError {
+  override name = 'AwsCallTimeoutError';
+  /** The call, as `<service> <operation>` (e.g. `ConfigService PutEvaluations`). */
+  readonly operation: string;
+
+  constructor(message: string, operation: string, options?: ErrorOptions) {
+    super(message, options);
+    this.operation = operation;
+  }
+}
+
 /**
  * Base class of the command line's own errors (`audit`, `remediate`): apart from the rule's errors, since
  * they are about how the command was called or what it found, not about an evaluation.

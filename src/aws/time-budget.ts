@@ -10,7 +10,7 @@ import type {
   MetadataBearer,
   Pluggable,
 } from '@smithy/types';
-import { RuleError } from '../errors.js';
+import { AwsCallTimeoutError } from '../errors.js';
 
 /**
  * The share of the Lambda's remaining time kept back from AWS calls, and its cap: an invocation whose
@@ -20,18 +20,6 @@ import { RuleError } from '../errors.js';
  */
 export const BUDGET_MARGIN_SHARE = 0.1;
 export const MAX_BUDGET_MARGIN_MS = 5_000;
-
-/** An AWS call that was abandoned: every attempt timed out, or the invocation's time budget ran out. */
-export class AwsCallTimeoutError extends RuleError {
-  override name = 'AwsCallTimeoutError';
-  /** The call, as `<service> <operation>` (e.g. `ConfigService PutEvaluations`). */
-  readonly operation: string;
-
-  constructor(message: string, operation: string, options?: ErrorOptions) {
-    super(message, options);
-    this.operation = operation;
-  }
-}
 
 interface Budget {
   readonly signal: AbortSignal;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AssumeRoleError,
+  AwsCallTimeoutError,
   CleanupError,
   CommandError,
   CommandLineError,
@@ -26,6 +27,7 @@ describe('error classes', () => {
     [EvaluationDeliveryError, new EvaluationDeliveryError('m', [])],
     [SweepTimeoutError, new SweepTimeoutError('m')],
     [CleanupError, new CleanupError('m')],
+    [AwsCallTimeoutError, new AwsCallTimeoutError('m', 'ConfigService PutEvaluations')],
     [ForeignAccountError, new ForeignAccountError('m')],
     [AssumeRoleError, new AssumeRoleError('m', { roleArn: 'arn', accountId: '123456789012' })],
     [ProfileLookupError, new ProfileLookupError('m')],

@@ -3,12 +3,12 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { awsClient } from '../../../src/aws/client-options.js';
 import {
-  AwsCallTimeoutError,
   BudgetedHttpHandler,
   MAX_BUDGET_MARGIN_MS,
   timeBudgetFor,
   withTimeBudget,
 } from '../../../src/aws/time-budget.js';
+import { AwsCallTimeoutError } from '../../../src/errors.js';
 import { type SilentEndpoint, startSilentEndpoint } from '../../support/silent-endpoint.js';
 
 // The calls go to an endpoint on 127.0.0.1 that accepts connections and never answers.
