@@ -107,9 +107,7 @@ describe('the package: npm pack, then npm install into an empty folder', () => {
       'dist/cdk/index.mjs',
       'dist/cli.mjs',
       'dist/function/extensions.mjs',
-      'dist/function/extensions.mjs.map',
       'dist/function/handler.mjs',
-      'dist/function/handler.mjs.map',
       'package.json',
     ]);
     expect(files).toEqual(
@@ -162,7 +160,10 @@ describe('the package: npm pack, then npm install into an empty folder', () => {
     // Assess
     expect(exported.trim()).toBe('handler function');
     // What sam build writes, no more: the function is built without source maps.
-    expect(readdirSync(join(installed, 'dist', 'function')).sort()).toEqual(['extensions.mjs', 'handler.mjs']);
+    expect(readdirSync(join(installed, 'dist', 'function')).sort()).toEqual([
+      'extensions.mjs',
+      'handler.mjs',
+    ]);
   });
 
   describe('the CDK constructs, with the aws-cdk-lib and constructs of this project', () => {

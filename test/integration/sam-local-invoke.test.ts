@@ -74,10 +74,13 @@ describe('sam local invoke with the settings of samconfig.toml (the built handle
       expect(error).toBeUndefined();
       expect(result?.report).toMatchObject({ mode: 'dry-run', delivered: 0, calls: 0 });
       expect(result?.report.wouldSend).toEqual([expect.objectContaining({ ComplianceType: compliance })]);
-      // At most the read of an oversized item's history; no write of any kind.
-      expect(aws.requests.all.map((request) => request.operation)).toEqual(
-        name === 'oversized' ? ['GetResourceConfigHistory'] : [],
-      );
+      // Reads only (an oversized item's history; the previous result of an instance outside the app tier,
+      // which decides whether it would be recorded again); no write of any kind.
+      const reads: Record<string, readonly string[]> = {
+        oversized: ['GetResourceConfigHistory'],
+        'not-app-tier': ['GetComplianceDetailsByResource'],
+      };
+      expect(aws.requests.all.map((request) => request.operation)).toEqual(reads[name] ?? []);
     },
   );
 
