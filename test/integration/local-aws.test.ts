@@ -23,7 +23,7 @@ import {
   LocalService,
   loadSeed,
   startLocalAws,
-} from '../../src/local-aws/index.js';
+} from '../support/aws/index.js';
 
 const SEED_DIR = new URL('../../events/local-aws/', import.meta.url).pathname;
 const RULE = 'rule-ec2-test';

@@ -4,15 +4,15 @@ import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Context } from 'aws-lambda';
-import { parseArn } from '../aws/names.js';
-import { describeError } from '../errors.js';
-import type { JsonObject } from '../json.js';
-import { type LocalAws, loadSeed, startLocalAws } from '../local-aws/index.js';
+import { parseArn } from '../src/aws/names.js';
+import { describeError } from '../src/errors.js';
+import type { JsonObject } from '../src/json.js';
+import { type LocalAws, loadSeed, startLocalAws } from '../test/support/aws/index.js';
 import { type RunRow, renderTable, UNREADABLE } from './evaluation-table.js';
 import { eventFiles, readEventFile } from './event-files.js';
 import { FUNCTION_NAME, FUNCTION_TIMEOUT_MS, lambdaContext, MEMORY_SIZE_MB } from './lambda-context.js';
 
-const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+const PROJECT_DIR = fileURLToPath(new URL('../', import.meta.url));
 const DEFAULT_REGION = 'us-east-1';
 const DEFAULT_ACCOUNT_ID = '123456789012';
 
