@@ -148,11 +148,8 @@ const invoke = async (handler: Handler, file: string, aws: LocalAws): Promise<Ru
   const messageType = messageTypeOf(event);
   const region = regionOf(event);
   process.env.AWS_REGION = region;
-  // As in a single-account deployment, the function runs in the account the event is for: its ARN and
-  // its own credentials (STS GetCallerIdentity) both say so.
+  // As in a single-account deployment, the function runs in the account the event is for (its ARN says so).
   const accountId = typeof event.accountId === 'string' ? event.accountId : DEFAULT_ACCOUNT_ID;
-  const ownAccount = aws.options.accountId;
-  aws.options.accountId = accountId;
   const received = aws.evaluations.length;
   let unchanged = 0;
   try {
@@ -162,8 +159,6 @@ const invoke = async (handler: Handler, file: string, aws: LocalAws): Promise<Ru
     unchanged = (summary as { unchanged?: number } | undefined)?.unchanged ?? 0;
   } catch (error) {
     return [{ file: name, path, messageType, result: 'ERROR', annotation: errorMessage(error) }];
-  } finally {
-    aws.options.accountId = ownAccount;
   }
   const evaluations = aws.evaluations.slice(received);
   // Config already holds these results as decided: the rule does not record them again.

@@ -135,7 +135,7 @@ describe.skipIf(!available)(
 
     beforeAll(async () => {
       moto = await startMoto();
-      aws = await startLocalAws({ accountId: MEMBER_ACCOUNT });
+      aws = await startLocalAws();
       ec2Proxy = await startRecordingProxy(moto.url);
       configProxy = await startRecordingProxy(aws.url);
 

@@ -1,172 +1,118 @@
-import { ServiceError } from './errors.js';
-import { assertSupportedFilters, inventoryFromArray } from './inventory.js';
-import type { InstanceFilter, LocalAwsOptions, LocalInstance } from './types.js';
-import { element, escapeXml, wrap, XML_DECLARATION } from './xml.js';
+import {
+  type InstanceFilter,
+  type Inventory,
+  type LocalInstance,
+  offsetOf,
+  pageOf,
+  ServiceError,
+} from './types.js';
 
-/** The API version the SDK sends and the namespace of every EC2 response. */
+/** The API version the SDK sends; the namespace of every EC2 response. */
 export const EC2_API_VERSION = '2016-11-15';
-const EC2_NAMESPACE = `http://ec2.amazonaws.com/doc/${EC2_API_VERSION}/`;
+const NAMED_FILTERS = ['tag-key', 'instance-state-name', 'instance-id'];
 
-const MIN_PAGE = 5;
-const MAX_PAGE = 1000;
-
-/** DescribeInstances parameters decoded from the query string into the SDK's input shape. */
-export interface DescribeInstancesParams {
-  Filters: InstanceFilter[];
-  InstanceIds: string[];
-  MaxResults?: number;
-  NextToken?: string;
-  DryRun?: boolean;
-}
-
-// `Prefix.N` and `Prefix.N.Member.M` keys arrive in any order; the indices, not the order, say where.
-const indexed = (form: URLSearchParams, pattern: RegExp): Map<number, Map<string, string>> => {
-  const groups = new Map<number, Map<string, string>>();
+/** DescribeInstances parameters decoded from the query form (`Filter.N.Name`, `Filter.N.Value.M`, ...). */
+export const decodeDescribeInstances = (form: URLSearchParams) => {
+  const filters = new Map<string, InstanceFilter>();
+  const InstanceIds: string[] = [];
   for (const [key, value] of form) {
-    const match = pattern.exec(key);
-    if (match?.[1] === undefined) continue;
-    const index = Number(match[1]);
-    const group = groups.get(index) ?? new Map<string, string>();
-    group.set(match[2] ?? '', value);
-    groups.set(index, group);
+    if (/^InstanceId\.\d+$/.test(key)) InstanceIds.push(value);
+    const [, index = '', field] = /^Filter\.(\d+)\.(Name|Value\.\d+)$/.exec(key) ?? [];
+    if (field === undefined) continue;
+    const filter = filters.get(index) ?? { Name: '', Values: [] };
+    if (field === 'Name') filter.Name = value;
+    else filter.Values.push(value);
+    filters.set(index, filter);
   }
-  return new Map([...groups].sort(([a], [b]) => a - b));
-};
-
-/** Decodes the DescribeInstances query parameters (`Filter.N.Name`, `Filter.N.Value.M`, ...). */
-export const decodeDescribeInstances = (form: URLSearchParams): DescribeInstancesParams => {
-  const Filters = [...indexed(form, /^Filter\.(\d+)\.(.+)$/).values()].map((fields) => ({
-    Name: fields.get('Name') ?? '',
-    Values: [...fields]
-      .filter(([field]) => /^Value\.\d+$/.test(field))
-      .sort(([a], [b]) => Number(a.slice(6)) - Number(b.slice(6)))
-      .map(([, value]) => value),
-  }));
-  const InstanceIds = [...indexed(form, /^InstanceId\.(\d+)()$/).values()].map(
-    (fields) => fields.get('') ?? '',
-  );
-  const maxResults = form.get('MaxResults');
-  const nextToken = form.get('NextToken');
+  const [maxResults, NextToken] = [form.get('MaxResults'), form.get('NextToken')];
   return {
-    Filters,
+    Filters: [...filters.values()],
     InstanceIds,
     ...(maxResults === null ? {} : { MaxResults: Number(maxResults) }),
-    ...(nextToken === null ? {} : { NextToken: nextToken }),
-    ...(form.get('DryRun') === 'true' ? { DryRun: true } : {}),
+    ...(NextToken === null ? {} : { NextToken }),
   };
 };
 
-const instanceXml = (instance: LocalInstance): string =>
-  wrap(
-    'item',
-    [
-      element('instanceId', instance.InstanceId),
-      element('imageId', instance.ImageId),
-      wrap('instanceState', element('code', instance.State.Code) + element('name', instance.State.Name)),
-      element('privateDnsName', instance.PrivateDnsName),
-      element('instanceType', instance.InstanceType),
-      element('launchTime', instance.LaunchTime),
-      instance.Placement === undefined
-        ? ''
-        : wrap(
-            'placement',
-            element('availabilityZone', instance.Placement.AvailabilityZone) +
-              element('tenancy', instance.Placement.Tenancy ?? 'default'),
-          ),
-      element('subnetId', instance.SubnetId),
-      element('vpcId', instance.VpcId),
-      element('privateIpAddress', instance.PrivateIpAddress),
-      element('architecture', instance.Architecture),
-      instance.IamInstanceProfile === undefined
-        ? ''
-        : wrap(
-            'iamInstanceProfile',
-            element('arn', instance.IamInstanceProfile.Arn) + element('id', instance.IamInstanceProfile.Id),
-          ),
-      instance.Tags === undefined || instance.Tags.length === 0
-        ? ''
-        : wrap(
-            'tagSet',
-            instance.Tags.map((tag) =>
-              wrap('item', element('key', tag.Key) + element('value', tag.Value)),
-            ).join(''),
-          ),
-    ].join(''),
-  );
-
-// Each instance gets its own reservation, as one RunInstances call per instance would give.
-const reservationXml = (instance: LocalInstance, accountId: string): string =>
-  wrap(
-    'item',
-    element('reservationId', `r-${instance.InstanceId.replace(/^i-/, '')}`) +
-      element('ownerId', instance.OwnerId ?? accountId) +
-      '<groupSet/>' +
-      wrap('instancesSet', instanceXml(instance)),
-  );
-
-/**
- * DescribeInstances: validates like EC2 (MaxResults 5..1000 and not with instance ids, known filter
- * names), asks the inventory for one page and renders it as EC2's XML.
- */
-const describeInstances = async (
-  params: DescribeInstancesParams,
-  options: LocalAwsOptions,
-  requestId: string,
-  accountId: string,
-): Promise<string> => {
-  if (params.MaxResults !== undefined) {
-    if (params.InstanceIds.length > 0) {
-      throw new ServiceError(
-        'InvalidParameterCombination',
-        'The parameter instancesSet cannot be used with the parameter maxResults',
-      );
-    }
-    if (
-      !Number.isInteger(params.MaxResults) ||
-      params.MaxResults < MIN_PAGE ||
-      params.MaxResults > MAX_PAGE
-    ) {
-      throw new ServiceError(
-        'InvalidParameterValue',
-        `Value ( ${params.MaxResults} ) for parameter maxResults is invalid. Expecting a value between ${MIN_PAGE} and ${MAX_PAGE}.`,
-      );
-    }
-  }
-  assertSupportedFilters(params.Filters);
-  if (params.DryRun === true) {
-    throw new ServiceError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
-  }
-  const filters =
-    params.InstanceIds.length > 0
-      ? [...params.Filters, { Name: 'instance-id', Values: params.InstanceIds }]
-      : params.Filters;
-  const configured = options.instances ?? [];
-  const inventory = typeof configured === 'function' ? configured : inventoryFromArray(configured);
-  const page = await inventory(filters, params.NextToken, params.MaxResults ?? MAX_PAGE);
-  return [
-    XML_DECLARATION,
-    `<DescribeInstancesResponse xmlns="${EC2_NAMESPACE}">`,
-    element('requestId', requestId),
-    wrap('reservationSet', page.instances.map((instance) => reservationXml(instance, accountId)).join('')),
-    element('nextToken', page.nextToken),
-    '</DescribeInstancesResponse>',
-  ].join('');
+// EC2 filter values accept `*` (any run of characters) and `?` (one character), case-sensitively.
+const valueMatches = (pattern: string, value: string | undefined): boolean => {
+  if (value === undefined || !/[*?]/.test(pattern)) return pattern === value;
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replaceAll('*', '.*')
+    .replaceAll('?', '.');
+  return new RegExp(`^${source}$`, 's').test(value);
 };
 
-/** EC2's error body; the SDK reads `Code` and `Message` from it. */
-export const ec2ErrorXml = (code: string, message: string, requestId: string): string =>
-  `${XML_DECLARATION}<Response><Errors><Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error></Errors><RequestID>${escapeXml(requestId)}</RequestID></Response>`;
+/** Whether an instance passes every filter (filters ANDed, the values of one filter ORed, as in EC2). */
+export const matchesFilters = (instance: LocalInstance, filters: readonly InstanceFilter[]): boolean =>
+  filters.every(({ Name, Values }) => {
+    const tags = instance.Tags ?? [];
+    const any = (value: string | undefined) => Values.some((pattern) => valueMatches(pattern, value));
+    if (Name.startsWith('tag:')) return tags.some((tag) => tag.Key === Name.slice(4) && any(tag.Value));
+    if (Name === 'tag-key') return tags.some((tag) => any(tag.Key));
+    return any(Name === 'instance-id' ? instance.InstanceId : instance.State.Name);
+  });
 
-/** Answers one EC2 action with its XML body, or throws a `ServiceError` as EC2 would. */
-export const handleEc2 = async (
-  action: string,
-  form: URLSearchParams,
-  options: LocalAwsOptions,
-  requestId: string,
-  accountId: string,
+/**
+ * An inventory of `count` instances made on demand by `instanceAt(index)`: only the page being served
+ * exists, so a test can serve 100,000 and watch the client's memory. The token is where the next page starts.
+ */
+export const generatedInventory =
+  (count: number, instanceAt: (index: number) => LocalInstance): Inventory =>
+  (filters, nextToken, maxResults) => {
+    const items: LocalInstance[] = [];
+    let index = offsetOf(nextToken, 'InvalidParameterValue');
+    for (; index < count && items.length < maxResults; index += 1) {
+      const instance = instanceAt(index);
+      if (matchesFilters(instance, filters)) items.push(instance);
+    }
+    return index < count ? { items, nextToken: String(index) } : { items };
+  };
+
+export const escapeXml = (text: string): string =>
+  text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+// EC2's XML names a field in camelCase and each list member `<item>`; two fields have names of their own.
+const XML_NAMES: Record<string, string> = { State: 'instanceState', Tags: 'tagSet', OwnerId: '' };
+const toXml = (value: unknown): string => {
+  if (Array.isArray(value)) return value.map((item) => `<item>${toXml(item)}</item>`).join('');
+  if (typeof value !== 'object' || value === null) return escapeXml(String(value));
+  return Object.entries(value)
+    .map(([key, field]) => [XML_NAMES[key] ?? key.charAt(0).toLowerCase() + key.slice(1), field] as const)
+    .map(([name, field]) => (name === '' || field === undefined ? '' : `<${name}>${toXml(field)}</${name}>`))
+    .join('');
+};
+
+/** DescribeInstances: one page of the inventory (each instance in a reservation of its own), as EC2's XML. */
+export const describeInstances = async (
+  params: ReturnType<typeof decodeDescribeInstances>,
+  instances: LocalInstance[] | Inventory,
 ): Promise<string> => {
-  if (action === 'DescribeInstances') {
-    return describeInstances(decodeDescribeInstances(form), options, requestId, accountId);
-  }
-  throw new ServiceError('InvalidAction', `The action ${action} is not valid for this web service.`);
+  // A filter silently ignored would let a test pass on instances the rule should never have seen.
+  const unknown = params.Filters.find(
+    ({ Name }) => !Name.startsWith('tag:') && !NAMED_FILTERS.includes(Name),
+  );
+  if (unknown) throw new ServiceError('InvalidParameterValue', `The filter '${unknown.Name}' is invalid`);
+  const ids = params.InstanceIds.length > 0 ? [{ Name: 'instance-id', Values: params.InstanceIds }] : [];
+  const inventory: Inventory =
+    typeof instances === 'function'
+      ? instances
+      : (filters, token, size) =>
+          pageOf(
+            instances.filter((instance) => matchesFilters(instance, filters)),
+            token,
+            size,
+            'InvalidParameterValue',
+          );
+  const page = await inventory([...params.Filters, ...ids], params.NextToken, params.MaxResults ?? 1000);
+  const reservations = page.items.map(
+    (instance) =>
+      `<item><reservationId>r-${instance.InstanceId.slice(2)}</reservationId><ownerId>${instance.OwnerId ?? '123456789012'}` +
+      `</ownerId><groupSet/><instancesSet><item>${toXml(instance)}</item></instancesSet></item>`,
+  );
+  return (
+    `<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/${EC2_API_VERSION}/">` +
+    `<reservationSet>${reservations.join('')}</reservationSet>${toXml({ NextToken: page.nextToken })}` +
+    '</DescribeInstancesResponse>'
+  );
 };

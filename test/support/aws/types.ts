@@ -1,50 +1,24 @@
-/**
- * Shapes shared by the local AWS endpoint: what it stores, what it records and the hooks a test sets.
- *
- * Stored items use the field names of the AWS APIs (PascalCase for EC2 and the Config compliance API,
- * camelCase for configuration items) so fixtures can be pasted from AWS CLI output.
- */
+/** Shapes of the local endpoint. Items use the AWS API field names, so fixtures paste from AWS CLI output. */
 
 /** The services the endpoint answers, named as in the `AWS_ENDPOINT_URL_<SERVICE>` variables. */
-export const LocalService = {
-  CONFIG_SERVICE: 'config-service',
-  EC2: 'ec2',
-  SSM: 'ssm',
-  STS: 'sts',
-  IAM: 'iam',
-} as const;
+export const LocalService = { CONFIG_SERVICE: 'config-service', EC2: 'ec2' } as const;
 export type LocalService = (typeof LocalService)[keyof typeof LocalService];
 
-/** One request as the endpoint understood it; `params` is the decoded body (see each service). */
+/** One request as the endpoint understood it; `params` is the decoded body. */
 export interface RecordedRequest {
   service: LocalService;
   operation: string;
   params: Record<string, unknown>;
-  /**
-   * The account whose credentials signed the request: the account of a role assumed through this
-   * endpoint's STS, else the endpoint's own account.
-   */
-  accountId: string;
-  /**
-   * Which attempt of one SDK call this is (1 for the first), from the SDK's `amz-sdk-request` header;
-   * 1 when the header is absent.
-   */
+  /** Which attempt of one SDK call this is (the SDK's `amz-sdk-request` header), 1 when absent. */
   attempt: number;
   /** The SDK's `amz-sdk-invocation-id` header: the same for every attempt of one call. */
   invocationId?: string;
   /** Requests for the same operation being answered when this one arrived, this one included. */
   inFlight: number;
-  /** The fault injected into this request, if any. */
   fault?: Fault['kind'];
 }
 
-/**
- * A failure the endpoint can inject instead of answering.
- * - `throttle`: the service's own throttling error (`ThrottlingException`, EC2 `RequestLimitExceeded`).
- * - `http`: a server error with that status and the service's error body.
- * - `drop`: the socket is destroyed before any byte of the response is written.
- * - `error`: any service error, e.g. one whose message echoes what the request sent.
- */
+/** A failure injected instead of an answer (`drop` destroys the socket before any byte of the response). */
 export type Fault =
   | { kind: 'throttle' }
   | { kind: 'http'; status: 500 | 502 | 503 | 504 }
@@ -54,7 +28,6 @@ export type Fault =
 /** Decides per request whether to inject a fault; `undefined` lets the request through. */
 export type FaultInjector = (request: RecordedRequest) => Fault | undefined;
 
-/** EC2 instance state names, as DescribeInstances reports them. */
 export type InstanceStateName =
   | 'pending'
   | 'running'
@@ -63,71 +36,36 @@ export type InstanceStateName =
   | 'stopping'
   | 'stopped';
 
-/** An instance as the endpoint serves it: the DescribeInstances fields our code and tests care about. */
+/** An instance as DescribeInstances serves it; other fields (`LaunchTime`, `Placement`...) are served too. */
 export interface LocalInstance {
   InstanceId: string;
   State: { Code: number; Name: InstanceStateName };
   IamInstanceProfile?: { Arn: string; Id: string };
   Tags?: { Key: string; Value: string }[];
-  InstanceType?: string;
-  ImageId?: string;
-  /** ISO 8601, as in the CLI output. */
-  LaunchTime?: string;
-  Placement?: { AvailabilityZone: string; Tenancy?: string };
-  PrivateDnsName?: string;
-  PrivateIpAddress?: string;
-  SubnetId?: string;
-  VpcId?: string;
-  Architecture?: string;
-  /** The account that owns the reservation; the endpoint's account when absent. */
+  /** The account that owns the reservation, 123456789012 when absent. */
   OwnerId?: string;
+  [field: string]: unknown;
 }
 
-/** One `Filter.N` of a DescribeInstances request. */
 export interface InstanceFilter {
   Name: string;
   Values: string[];
 }
 
-/** One page of an inventory; `nextToken` is absent on the last page. */
-export interface InventoryPage {
-  instances: LocalInstance[];
-  nextToken?: string;
-}
+type Page<T> = { items: T[]; nextToken?: string };
 
-/**
- * Serves DescribeInstances one page at a time, so a test can serve a fleet of any size without
- * holding it. It receives the request's filters and must apply them (see `matchesFilters`).
- */
+/** Serves DescribeInstances one page at a time, filters applied, so a fleet of any size is never held. */
 export type Inventory = (
   filters: InstanceFilter[],
   nextToken: string | undefined,
   maxResults: number,
-) => InventoryPage | Promise<InventoryPage>;
+) => Page<LocalInstance> | Promise<Page<LocalInstance>>;
 
-/**
- * A configuration item as `GetResourceConfigHistory` returns it: `configuration` a JSON string (an
- * object is accepted and serialised), times as ISO 8601 strings or `Date` (sent as epoch seconds).
- */
-export interface HistoryItem {
-  resourceType: string;
-  resourceId: string;
-  configurationItemCaptureTime: string | Date;
-  configuration?: string | Record<string, unknown> | null;
-  [field: string]: unknown;
-}
-
-/** A previous result of a rule, in the shape of `GetComplianceDetailsByConfigRule`'s `EvaluationResults`. */
+/** A previous result of a rule, as in `GetComplianceDetailsByConfigRule`'s `EvaluationResults`. */
 export interface ComplianceResult {
   EvaluationResultIdentifier: {
-    EvaluationResultQualifier: {
-      ConfigRuleName: string;
-      ResourceType: string;
-      ResourceId: string;
-      EvaluationMode?: string;
-    };
+    EvaluationResultQualifier: { ConfigRuleName: string; ResourceType: string; ResourceId: string };
     OrderingTimestamp: string | Date;
-    ResourceEvaluationId?: string;
   };
   ComplianceType: string;
   ResultRecordedTime: string | Date;
@@ -135,43 +73,15 @@ export interface ComplianceResult {
   Annotation?: string;
 }
 
-/** One page of previous results; `nextToken` is absent on the last page. */
-export interface ComplianceResultsPage {
-  results: ComplianceResult[];
-  nextToken?: string;
-}
-
-/** Serves `GetComplianceDetailsByConfigRule` one page at a time (same idea as `Inventory`). */
+/** Serves `GetComplianceDetailsByConfigRule` one page at a time (as `Inventory` does). */
 export type ComplianceResultsSource = (
   ruleName: string,
   complianceTypes: string[],
   nextToken: string | undefined,
   limit: number,
-) => ComplianceResultsPage | Promise<ComplianceResultsPage>;
+) => { results: ComplianceResult[]; nextToken?: string };
 
-/** An SSM parameter; a bare string is a `String` parameter. */
-export type LocalParameter = string | { Value: string; Type?: 'String' | 'StringList' | 'SecureString' };
-
-/** An instance profile as IAM `GetInstanceProfile` serves it; absent fields are derived from the name. */
-export interface LocalInstanceProfile {
-  InstanceProfileName: string;
-  Arn?: string;
-  InstanceProfileId?: string;
-  Roles: { RoleName: string; Arn?: string }[];
-}
-
-/** An evaluation the endpoint accepted through `PutEvaluations`, with the call's token and mode. */
-export interface ReceivedEvaluation {
-  ComplianceResourceType: string;
-  ComplianceResourceId: string;
-  ComplianceType: string;
-  Annotation?: string;
-  OrderingTimestamp: Date;
-  ResultToken: string;
-  TestMode: boolean;
-}
-
-/** The evaluation entry as sent on the wire (OrderingTimestamp in epoch seconds). */
+/** An evaluation entry as sent on the wire (OrderingTimestamp in epoch seconds). */
 export interface WireEvaluation {
   ComplianceResourceType: string;
   ComplianceResourceId: string;
@@ -180,40 +90,55 @@ export interface WireEvaluation {
   OrderingTimestamp: number;
 }
 
-/**
- * What the endpoint serves and how it misbehaves. The object is read on every request, so a test may
- * change a field of `LocalAws.options` between calls.
- */
+/** An evaluation `PutEvaluations` accepted, with the call's token and mode. */
+export interface ReceivedEvaluation extends Omit<WireEvaluation, 'OrderingTimestamp'> {
+  OrderingTimestamp: Date;
+  ResultToken: string;
+  TestMode: boolean;
+}
+
+/** What the endpoint serves and how it misbehaves; read on every request, so a test may change it. */
 export interface LocalAwsOptions {
-  /** 0 (the default) picks a free port. */
-  port?: number;
-  /**
-   * The endpoint's own account: what STS GetCallerIdentity answers for the caller's credentials, and
-   * where a response needs one (reservation owner, parameter ARNs). Default 123456789012.
-   */
-  accountId?: string;
   instances?: LocalInstance[] | Inventory;
-  configHistory?: HistoryItem[];
+  /** Configuration items as `GetResourceConfigHistory` returns them (`configuration` a JSON string). */
+  configHistory?: Record<string, unknown>[];
   complianceResults?: ComplianceResult[] | ComplianceResultsSource;
-  /**
-   * A rule name: what `PutEvaluations` accepts is filed as that rule's results, and the compliance reads
-   * (`GetComplianceDetailsByConfigRule`, `GetComplianceDetailsByResource`) answer from them, newest
-   * OrderingTimestamp per resource, instead of from `complianceResults`.
-   */
+  /** A rule name: accepted evaluations become its results, which the compliance reads then answer. */
   recordedAs?: string;
-  parameters?: Record<string, LocalParameter>;
-  instanceProfiles?: LocalInstanceProfile[];
-  /** Whether STS lets the caller assume a role; every role by default. A refusal is `AccessDenied`. */
-  canAssumeRole?: (roleArn: string, sessionName: string) => boolean;
   faults?: FaultInjector;
-  /**
-   * How long the endpoint takes to answer a request, in milliseconds (none by default): lets calls overlap as
-   * they do against AWS, so a test can see how many a client keeps in flight.
-   */
+  /** Milliseconds before an answer, so calls overlap as they do against AWS. */
   latencyMs?: (request: RecordedRequest) => number | undefined;
-  /**
-   * Marks entries of a `PutEvaluations` call as failed (not stored): `true` returns the entry in
-   * `FailedEvaluations` as sent; an entry returns that one instead (an adversarial Config's answer).
-   */
+  /** `true` returns the entry in `FailedEvaluations` as sent; an entry returns that one instead. */
   failEvaluation?: (evaluation: WireEvaluation, index: number) => boolean | WireEvaluation;
 }
+
+/** An error answered in the service's own code, in the protocol of the request. */
+export class ServiceError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+/** The offset a next token holds (0 for none); a token the endpoint did not make is rejected, as AWS does. */
+export const offsetOf = (token: string | undefined, errorCode: string): number => {
+  const offset = Number(token ?? 0);
+  if (!Number.isSafeInteger(offset) || offset < 0)
+    throw new ServiceError(errorCode, `Invalid token ${token}`);
+  return offset;
+};
+
+/** One page of a list, in list order; the token is present only when something is left. */
+export const pageOf = <T>(
+  items: readonly T[],
+  token: string | undefined,
+  size: number,
+  errorCode: string,
+) => {
+  const offset = offsetOf(token, errorCode);
+  const page: Page<T> = { items: items.slice(offset, offset + size) };
+  return offset + size < items.length ? { ...page, nextToken: String(offset + size) } : page;
+};
