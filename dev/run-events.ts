@@ -7,10 +7,11 @@ import type { Context } from 'aws-lambda';
 import { parseArn } from '../src/aws/names.js';
 import { describeError } from '../src/errors.js';
 import type { JsonObject } from '../src/json.js';
-import { type LocalAws, loadSeed, startLocalAws } from '../test/support/aws/index.js';
+import { type LocalAws, startLocalAws } from '../test/support/aws/index.js';
 import { type RunRow, renderTable, UNREADABLE } from './evaluation-table.js';
 import { eventFiles, readEventFile } from './event-files.js';
 import { FUNCTION_NAME, FUNCTION_TIMEOUT_MS, lambdaContext, MEMORY_SIZE_MB } from './lambda-context.js';
+import { loadSeed } from './sample-inventory.js';
 
 const PROJECT_DIR = fileURLToPath(new URL('../', import.meta.url));
 const DEFAULT_REGION = 'us-east-1';

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-config-service';
 import { DescribeInstancesCommand, EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadSeed } from '../../dev/sample-inventory.js';
 import {
   type ComplianceResult,
   type Fault,
@@ -17,7 +18,6 @@ import {
   type LocalAws,
   type LocalInstance,
   LocalService,
-  loadSeed,
   startLocalAws,
 } from '../support/aws/index.js';
 

@@ -1,15 +1,7 @@
-import {
-  type InstanceFilter,
-  type Inventory,
-  type LocalInstance,
-  offsetOf,
-  pageOf,
-  ServiceError,
-} from './types.js';
+import { type InstanceFilter, type Inventory, type LocalInstance, offsetOf, ServiceError } from './types.js';
 
 /** The API version the SDK sends; the namespace of every EC2 response. */
 export const EC2_API_VERSION = '2016-11-15';
-const NAMED_FILTERS = ['tag-key', 'instance-state-name', 'instance-id'];
 
 /** DescribeInstances parameters decoded from the query form (`Filter.N.Name`, `Filter.N.Value.M`, ...). */
 export const decodeDescribeInstances = (form: URLSearchParams) => {
@@ -36,10 +28,9 @@ export const decodeDescribeInstances = (form: URLSearchParams) => {
 // EC2 filter values accept `*` (any run of characters) and `?` (one character), case-sensitively.
 const valueMatches = (pattern: string, value: string | undefined): boolean => {
   if (value === undefined || !/[*?]/.test(pattern)) return pattern === value;
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replaceAll('*', '.*')
-    .replaceAll('?', '.');
+  const source = pattern.replace(/[.+^${}()|[\]\\*?]/g, (c) =>
+    c === '*' ? '.*' : c === '?' ? '.' : `\\${c}`,
+  );
   return new RegExp(`^${source}$`, 's').test(value);
 };
 
@@ -69,8 +60,7 @@ export const generatedInventory =
     return index < count ? { items, nextToken: String(index) } : { items };
   };
 
-export const escapeXml = (text: string): string =>
-  text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+export const escapeXml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 // EC2's XML names a field in camelCase and each list member `<item>`; two fields have names of their own.
 const XML_NAMES: Record<string, string> = { State: 'instanceState', Tags: 'tagSet', OwnerId: '' };
@@ -90,20 +80,14 @@ export const describeInstances = async (
 ): Promise<string> => {
   // A filter silently ignored would let a test pass on instances the rule should never have seen.
   const unknown = params.Filters.find(
-    ({ Name }) => !Name.startsWith('tag:') && !NAMED_FILTERS.includes(Name),
+    ({ Name }) => !/^(tag:.+|tag-key|instance-state-name|instance-id)$/.test(Name),
   );
   if (unknown) throw new ServiceError('InvalidParameterValue', `The filter '${unknown.Name}' is invalid`);
   const ids = params.InstanceIds.length > 0 ? [{ Name: 'instance-id', Values: params.InstanceIds }] : [];
-  const inventory: Inventory =
+  const inventory =
     typeof instances === 'function'
       ? instances
-      : (filters, token, size) =>
-          pageOf(
-            instances.filter((instance) => matchesFilters(instance, filters)),
-            token,
-            size,
-            'InvalidParameterValue',
-          );
+      : generatedInventory(instances.length, (i) => instances[i] as LocalInstance);
   const page = await inventory([...params.Filters, ...ids], params.NextToken, params.MaxResults ?? 1000);
   const reservations = page.items.map(
     (instance) =>

@@ -1,30 +1,21 @@
 import { createHash } from 'node:crypto';
 import { type Fault, type FaultInjector, LocalService, ServiceError, type WireEvaluation } from './types.js';
 
-const SERVER_ERROR_CODES: Record<number, [json: string, ec2: string]> = {
-  500: ['InternalFailure', 'InternalError'],
+// Config's and EC2's names of the server errors; the SDK retries each, so a fault takes the real retry path.
+const SERVER_ERRORS: Record<number, string[]> = {
   502: ['BadGateway', 'InternalError'],
   503: ['ServiceUnavailable', 'Unavailable'],
   504: ['GatewayTimeout', 'Unavailable'],
 };
 
-/**
- * The error a service answers for an injected fault: EC2 throttles with HTTP 503 `RequestLimitExceeded`,
- * Config with HTTP 400 `ThrottlingException`; the SDK's retry strategy recognises both, so a fault
- * exercises the real retry path.
- */
+/** The error a service answers for an injected fault (EC2 throttles with HTTP 503, Config with 400). */
 export const faultError = (service: LocalService, fault: Exclude<Fault, { kind: 'drop' }>): ServiceError => {
-  const ec2 = service === LocalService.EC2;
+  const ec2 = service === LocalService.EC2 ? 1 : 0;
   if (fault.kind === 'error') return new ServiceError(fault.code, fault.message, fault.status);
-  if (fault.kind === 'throttle') {
-    return new ServiceError(
-      ec2 ? 'RequestLimitExceeded' : 'ThrottlingException',
-      'Rate exceeded',
-      ec2 ? 503 : 400,
-    );
-  }
-  const codes = SERVER_ERROR_CODES[fault.status] ?? ['InternalFailure', 'InternalError'];
-  return new ServiceError(codes[ec2 ? 1 : 0], 'We encountered an internal error.', fault.status);
+  if (fault.kind === 'throttle')
+    return new ServiceError(ec2 ? 'RequestLimitExceeded' : 'ThrottlingException', '', 400 + 103 * ec2);
+  const code = SERVER_ERRORS[fault.status]?.[ec2] ?? (ec2 ? 'InternalError' : 'InternalFailure');
+  return new ServiceError(code, 'We encountered an internal error.', fault.status);
 };
 
 /** Injects `fault` into the first `count` requests, then lets every request through. */

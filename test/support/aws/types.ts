@@ -1,19 +1,20 @@
-/** Shapes of the local endpoint. Items use the AWS API field names, so fixtures paste from AWS CLI output. */
+import type { InstanceStateName } from '@aws-sdk/client-ec2';
 
 /** The services the endpoint answers, named as in the `AWS_ENDPOINT_URL_<SERVICE>` variables. */
 export const LocalService = { CONFIG_SERVICE: 'config-service', EC2: 'ec2' } as const;
 export type LocalService = (typeof LocalService)[keyof typeof LocalService];
 
-/** One request as the endpoint understood it; `params` is the decoded body. */
+/**
+ * One request as the endpoint understood it: `params` is the decoded body, `attempt` and `invocationId` come
+ * from the SDK's `amz-sdk-request` and `amz-sdk-invocation-id` headers, `inFlight` counts the requests for the
+ * same operation being answered when it arrived, itself included.
+ */
 export interface RecordedRequest {
   service: LocalService;
   operation: string;
   params: Record<string, unknown>;
-  /** Which attempt of one SDK call this is (the SDK's `amz-sdk-request` header), 1 when absent. */
   attempt: number;
-  /** The SDK's `amz-sdk-invocation-id` header: the same for every attempt of one call. */
   invocationId?: string;
-  /** Requests for the same operation being answered when this one arrived, this one included. */
   inFlight: number;
   fault?: Fault['kind'];
 }
@@ -24,34 +25,17 @@ export type Fault =
   | { kind: 'http'; status: 500 | 502 | 503 | 504 }
   | { kind: 'drop' }
   | { kind: 'error'; code: string; message: string; status?: number };
-
-/** Decides per request whether to inject a fault; `undefined` lets the request through. */
 export type FaultInjector = (request: RecordedRequest) => Fault | undefined;
 
-export type InstanceStateName =
-  | 'pending'
-  | 'running'
-  | 'shutting-down'
-  | 'terminated'
-  | 'stopping'
-  | 'stopped';
-
-/** An instance as DescribeInstances serves it; other fields (`LaunchTime`, `Placement`...) are served too. */
+/** An instance as DescribeInstances serves it (AWS CLI field names); `OwnerId` is the reservation's. */
 export interface LocalInstance {
   InstanceId: string;
   State: { Code: number; Name: InstanceStateName };
   IamInstanceProfile?: { Arn: string; Id: string };
   Tags?: { Key: string; Value: string }[];
-  /** The account that owns the reservation, 123456789012 when absent. */
-  OwnerId?: string;
   [field: string]: unknown;
 }
-
-export interface InstanceFilter {
-  Name: string;
-  Values: string[];
-}
-
+export type InstanceFilter = { Name: string; Values: string[] };
 type Page<T> = { items: T[]; nextToken?: string };
 
 /** Serves DescribeInstances one page at a time, filters applied, so a fleet of any size is never held. */
@@ -70,7 +54,7 @@ export interface ComplianceResult {
   ComplianceType: string;
   ResultRecordedTime: string | Date;
   ConfigRuleInvokedTime: string | Date;
-  Annotation?: string;
+  Annotation?: string | undefined;
 }
 
 /** Serves `GetComplianceDetailsByConfigRule` one page at a time (as `Inventory` does). */
@@ -89,26 +73,26 @@ export interface WireEvaluation {
   Annotation?: string;
   OrderingTimestamp: number;
 }
-
 /** An evaluation `PutEvaluations` accepted, with the call's token and mode. */
-export interface ReceivedEvaluation extends Omit<WireEvaluation, 'OrderingTimestamp'> {
+export type ReceivedEvaluation = Omit<WireEvaluation, 'OrderingTimestamp'> & {
   OrderingTimestamp: Date;
   ResultToken: string;
   TestMode: boolean;
-}
+};
 
-/** What the endpoint serves and how it misbehaves; read on every request, so a test may change it. */
+/**
+ * What the endpoint serves and how it misbehaves, read on every request. `configHistory`: items as
+ * `GetResourceConfigHistory` returns them; `recordedAs`: a rule name whose results the accepted evaluations
+ * become; `latencyMs`: a delay before answering; `failEvaluation`: `true` returns the entry in
+ * `FailedEvaluations` as sent, an entry returns that one instead.
+ */
 export interface LocalAwsOptions {
   instances?: LocalInstance[] | Inventory;
-  /** Configuration items as `GetResourceConfigHistory` returns them (`configuration` a JSON string). */
   configHistory?: Record<string, unknown>[];
   complianceResults?: ComplianceResult[] | ComplianceResultsSource;
-  /** A rule name: accepted evaluations become its results, which the compliance reads then answer. */
   recordedAs?: string;
   faults?: FaultInjector;
-  /** Milliseconds before an answer, so calls overlap as they do against AWS. */
   latencyMs?: (request: RecordedRequest) => number | undefined;
-  /** `true` returns the entry in `FailedEvaluations` as sent; an entry returns that one instead. */
   failEvaluation?: (evaluation: WireEvaluation, index: number) => boolean | WireEvaluation;
 }
 
@@ -124,21 +108,8 @@ export class ServiceError extends Error {
 }
 
 /** The offset a next token holds (0 for none); a token the endpoint did not make is rejected, as AWS does. */
-export const offsetOf = (token: string | undefined, errorCode: string): number => {
+export const offsetOf = (token: string | undefined, code: string): number => {
   const offset = Number(token ?? 0);
-  if (!Number.isSafeInteger(offset) || offset < 0)
-    throw new ServiceError(errorCode, `Invalid token ${token}`);
-  return offset;
-};
-
-/** One page of a list, in list order; the token is present only when something is left. */
-export const pageOf = <T>(
-  items: readonly T[],
-  token: string | undefined,
-  size: number,
-  errorCode: string,
-) => {
-  const offset = offsetOf(token, errorCode);
-  const page: Page<T> = { items: items.slice(offset, offset + size) };
-  return offset + size < items.length ? { ...page, nextToken: String(offset + size) } : page;
+  if (Number.isSafeInteger(offset) && offset >= 0) return offset;
+  throw new ServiceError(code, `Invalid token ${token}`);
 };

@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LocalAwsOptions } from './types.js';
+import type { LocalAwsOptions } from '../test/support/aws/index.js';
 
-/** The seed files of a directory, each holding one list in the shape of the API response. */
+/** The files of a sample inventory, each holding one list in the shape of the API response. */
 const SEED_FILES = [
   ['instances', 'instances.json', 'Instances'],
   ['configHistory', 'resource-config-history.json', 'configurationItems'],
   ['complianceResults', 'compliance-results.json', 'EvaluationResults'],
 ] as const;
 
-/** Reads what a seed directory such as `events/local-aws/` holds; every file is optional. */
+/** What the local endpoint serves from a sample inventory such as `events/local-aws/`; every file is optional. */
 export const loadSeed = async (dir: string): Promise<LocalAwsOptions> => {
   const options: Record<string, unknown> = {};
   for (const [option, file, field] of SEED_FILES) {
