@@ -1,5 +1,5 @@
 import type { ComplianceResult, LocalAwsOptions, ReceivedEvaluation, WireEvaluation } from './types.js';
-import { type ComplianceResultsSource, offsetOf, ServiceError } from './types.js';
+import { type ComplianceResultsSource, offsetOf, serviceError } from './types.js';
 
 /** The `x-amz-target` prefix of AWS Config (the service's internal name). */
 export const CONFIG_TARGET_PREFIX = 'StarlingDoveService.';
@@ -11,28 +11,6 @@ export interface ConfigServiceState {
   listing: ComplianceResult[];
 }
 type Params = Record<string, unknown> & { NextToken?: string; ComplianceTypes?: string[] };
-
-/** `PutEvaluations`: asks `failEvaluation` which entries fail, stores the others. */
-const putEvaluations = (params: Params, { options, evaluations }: ConfigServiceState) => {
-  const failed: WireEvaluation[] = [];
-  const call = { ResultToken: params.ResultToken as string, TestMode: params.TestMode === true };
-  for (const [index, entry] of ((params.Evaluations ?? []) as WireEvaluation[]).entries()) {
-    const verdict = options.failEvaluation?.(entry, index) ?? false;
-    if (verdict !== false) failed.push(verdict === true ? entry : verdict);
-    else evaluations.push({ ...entry, OrderingTimestamp: new Date(entry.OrderingTimestamp * 1000), ...call });
-  }
-  return { FailedEvaluations: failed };
-};
-
-/** `GetResourceConfigHistory`: the stored items of one resource, newest first. */
-const getResourceConfigHistory = (params: Params, { options }: ConfigServiceState) => {
-  const captured = (item: Params) => new Date(item.configurationItemCaptureTime as string).getTime();
-  const items = (options.configHistory ?? [])
-    .filter((item) => item.resourceType === params.resourceType && item.resourceId === params.resourceId)
-    .sort((a, b) => captured(b) - captured(a));
-  if (items.length === 0) throw new ServiceError('ResourceNotDiscoveredException', 'Resource not discovered');
-  return { configurationItems: items.slice(0, (params.limit as number) || 10) };
-};
 
 /** A compliance source over a fixed list: one rule's results, filtered by type, in list order. */
 export const complianceResultsFromArray =
@@ -48,21 +26,15 @@ export const complianceResultsFromArray =
     return end < ofRule.length ? { results, nextToken: String(end) } : { results };
   };
 
-const asResult = (ConfigRuleName: string, received: ReceivedEvaluation): ComplianceResult => {
-  const [ResourceType, ResourceId] = [received.ComplianceResourceType, received.ComplianceResourceId];
-  const { OrderingTimestamp, ComplianceType, Annotation } = received;
+const asResult = (ConfigRuleName: string, evaluation: ReceivedEvaluation): ComplianceResult => {
+  const [ResourceType, ResourceId] = [evaluation.ComplianceResourceType, evaluation.ComplianceResourceId];
+  const { ComplianceType, Annotation, OrderingTimestamp } = evaluation;
   const EvaluationResultIdentifier = {
     EvaluationResultQualifier: { ConfigRuleName, ResourceType, ResourceId },
+    OrderingTimestamp,
   };
-  return {
-    EvaluationResultIdentifier: { ...EvaluationResultIdentifier, OrderingTimestamp },
-    ...{
-      ComplianceType,
-      Annotation,
-      ResultRecordedTime: OrderingTimestamp,
-      ConfigRuleInvokedTime: OrderingTimestamp,
-    },
-  };
+  const times = { ResultRecordedTime: OrderingTimestamp, ConfigRuleInvokedTime: OrderingTimestamp };
+  return { EvaluationResultIdentifier, ComplianceType, Annotation, ...times };
 };
 
 /** What Config keeps of the accepted evaluations: the newest per resource, TestMode ones apart. */
@@ -79,31 +51,40 @@ const latest = (evaluations: ReceivedEvaluation[]): Map<string, ReceivedEvaluati
 };
 
 const OPERATIONS: Record<string, (params: Params, state: ConfigServiceState) => unknown> = {
-  PutEvaluations: putEvaluations,
-  GetResourceConfigHistory: getResourceConfigHistory,
+  /** Asks `failEvaluation` which entries fail, stores the others. */
+  PutEvaluations: (params, { options, evaluations }) => {
+    const failed: WireEvaluation[] = [];
+    const call = { ResultToken: params.ResultToken as string, TestMode: params.TestMode === true };
+    for (const [index, entry] of ((params.Evaluations ?? []) as WireEvaluation[]).entries()) {
+      const verdict = options.failEvaluation?.(entry, index) ?? false;
+      if (verdict !== false) failed.push(verdict === true ? entry : verdict);
+      else
+        evaluations.push({ ...entry, OrderingTimestamp: new Date(entry.OrderingTimestamp * 1000), ...call });
+    }
+    return { FailedEvaluations: failed };
+  },
+  /** The stored items of one resource, newest first. */
+  GetResourceConfigHistory: (params, { options }) => {
+    const captured = (item: Params) => new Date(item.configurationItemCaptureTime as string).getTime();
+    const items = (options.configHistory ?? [])
+      .filter((item) => item.resourceType === params.resourceType && item.resourceId === params.resourceId)
+      .sort((a, b) => captured(b) - captured(a));
+    if (items.length === 0) throw serviceError('ResourceNotDiscoveredException', 'Resource not discovered');
+    return { configurationItems: items.slice(0, (params.limit as number) || 10) };
+  },
   /** One page of a rule's previous results, 10 by default; with `recordedAs`, of the accepted evaluations. */
   GetComplianceDetailsByConfigRule: (params, state) => {
-    const { recordedAs, complianceResults = [] } = state.options;
-    let source =
-      typeof complianceResults === 'function'
-        ? complianceResults
-        : complianceResultsFromArray(complianceResults);
+    const { recordedAs, complianceResults: given = [] } = state.options;
+    let source = typeof given === 'function' ? given : complianceResultsFromArray(given);
     if (recordedAs !== undefined) {
       // A pagination reads one listing, made afresh on its first page.
       if (params.NextToken === undefined) {
-        state.listing = [...latest(state.evaluations).values()].map((received) =>
-          asResult(recordedAs, received),
-        );
+        state.listing = [...latest(state.evaluations).values()].map((held) => asResult(recordedAs, held));
       }
       source = complianceResultsFromArray(state.listing);
     }
-    const limit = (params.Limit as number) || 10;
-    const page = source(
-      params.ConfigRuleName as string,
-      params.ComplianceTypes ?? [],
-      params.NextToken,
-      limit,
-    );
+    const [ruleName, types] = [params.ConfigRuleName as string, params.ComplianceTypes ?? []];
+    const page = source(ruleName, types, params.NextToken, (params.Limit as number) || 10);
     return { EvaluationResults: page.results, NextToken: page.nextToken };
   },
   /** The resource's recorded result (with `recordedAs`), else none. */
@@ -129,6 +110,6 @@ const onWire = (value: unknown, key = ''): unknown => {
 /** Answers one Config operation with its JSON body, or throws a `ServiceError` as Config would. */
 export const handleConfigService = (operation: string, params: Params, state: ConfigServiceState): string => {
   const handle = OPERATIONS[operation];
-  if (handle === undefined) throw new ServiceError('UnknownOperationException', `Not served: ${operation}`);
+  if (handle === undefined) throw serviceError('UnknownOperationException', `Not served: ${operation}`);
   return JSON.stringify(onWire(handle(params, state)));
 };

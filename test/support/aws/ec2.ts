@@ -1,4 +1,4 @@
-import { type InstanceFilter, type Inventory, type LocalInstance, offsetOf, ServiceError } from './types.js';
+import { type InstanceFilter, type Inventory, type LocalInstance, offsetOf, serviceError } from './types.js';
 
 /** The API version the SDK sends; the namespace of every EC2 response. */
 export const EC2_API_VERSION = '2016-11-15';
@@ -16,21 +16,16 @@ export const decodeDescribeInstances = (form: URLSearchParams) => {
     else filter.Values.push(value);
     filters.set(index, filter);
   }
-  const [maxResults, NextToken] = [form.get('MaxResults'), form.get('NextToken')];
-  return {
-    Filters: [...filters.values()],
-    InstanceIds,
-    ...(maxResults === null ? {} : { MaxResults: Number(maxResults) }),
-    ...(NextToken === null ? {} : { NextToken }),
-  };
+  const [max, NextToken] = [form.get('MaxResults'), form.get('NextToken') ?? undefined];
+  const page = { ...(max === null ? {} : { MaxResults: Number(max) }), ...(NextToken && { NextToken }) };
+  return { Filters: [...filters.values()], InstanceIds, ...page };
 };
 
 // EC2 filter values accept `*` (any run of characters) and `?` (one character), case-sensitively.
+const GLOB: Record<string, string> = { '*': '.*', '?': '.' };
 const valueMatches = (pattern: string, value: string | undefined): boolean => {
   if (value === undefined || !/[*?]/.test(pattern)) return pattern === value;
-  const source = pattern.replace(/[.+^${}()|[\]\\*?]/g, (c) =>
-    c === '*' ? '.*' : c === '?' ? '.' : `\\${c}`,
-  );
+  const source = pattern.replace(/[.+^${}()|[\]\\*?]/g, (char) => GLOB[char] ?? `\\${char}`);
   return new RegExp(`^${source}$`, 's').test(value);
 };
 
@@ -82,7 +77,7 @@ export const describeInstances = async (
   const unknown = params.Filters.find(
     ({ Name }) => !/^(tag:.+|tag-key|instance-state-name|instance-id)$/.test(Name),
   );
-  if (unknown) throw new ServiceError('InvalidParameterValue', `The filter '${unknown.Name}' is invalid`);
+  if (unknown) throw serviceError('InvalidParameterValue', `The filter '${unknown.Name}' is invalid`);
   const ids = params.InstanceIds.length > 0 ? [{ Name: 'instance-id', Values: params.InstanceIds }] : [];
   const inventory =
     typeof instances === 'function'

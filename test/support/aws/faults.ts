@@ -1,21 +1,17 @@
 import { createHash } from 'node:crypto';
-import { type Fault, type FaultInjector, LocalService, ServiceError, type WireEvaluation } from './types.js';
+import type { Fault, FaultInjector, ServiceError, WireEvaluation } from './types.js';
+import { LocalService, serviceError } from './types.js';
 
-// Config's and EC2's names of the server errors; the SDK retries each, so a fault takes the real retry path.
-const SERVER_ERRORS: Record<number, string[]> = {
-  502: ['BadGateway', 'InternalError'],
-  503: ['ServiceUnavailable', 'Unavailable'],
-  504: ['GatewayTimeout', 'Unavailable'],
-};
-
-/** The error a service answers for an injected fault (EC2 throttles with HTTP 503, Config with 400). */
+/** The error Config or EC2 answers for a fault; the SDK retries each, so a fault takes the real retry path. */
 export const faultError = (service: LocalService, fault: Exclude<Fault, { kind: 'drop' }>): ServiceError => {
-  const ec2 = service === LocalService.EC2 ? 1 : 0;
-  if (fault.kind === 'error') return new ServiceError(fault.code, fault.message, fault.status);
-  if (fault.kind === 'throttle')
-    return new ServiceError(ec2 ? 'RequestLimitExceeded' : 'ThrottlingException', '', 400 + 103 * ec2);
-  const code = SERVER_ERRORS[fault.status]?.[ec2] ?? (ec2 ? 'InternalError' : 'InternalFailure');
-  return new ServiceError(code, 'We encountered an internal error.', fault.status);
+  const ec2 = service === LocalService.EC2;
+  if (fault.kind === 'error') return serviceError(fault.code, fault.message, fault.status);
+  const throttled = ec2 ? 'RequestLimitExceeded' : 'ThrottlingException';
+  if (fault.kind === 'throttle') return serviceError(throttled, 'Rate exceeded', ec2 ? 503 : 400);
+  const [unavailable, internal] = ec2
+    ? ['Unavailable', 'InternalError']
+    : ['ServiceUnavailable', 'InternalFailure'];
+  return serviceError(fault.status === 503 ? unavailable : internal, 'Internal error', fault.status);
 };
 
 /** Injects `fault` into the first `count` requests, then lets every request through. */
@@ -27,6 +23,9 @@ export const failFirst = (count: number, fault: Fault): FaultInjector => {
 /** A number in [0, 1) drawn from `text` under `seed`: it depends on the text, not on the order of arrival. */
 const draw = (seed: number, text: string): number =>
   createHash('sha256').update(`${seed} ${text}`).digest().readUInt32BE(0) / 2 ** 32;
+
+/** Options of the seeded injectors: the same seed fails the same requests in every run. */
+type Seeded = { seed: number; rate: number; maxConsecutive: number };
 
 /** The transient faults a seeded injector draws from by default, evenly. */
 export const TRANSIENT_FAULTS: readonly Fault[] = [
@@ -42,12 +41,7 @@ export const TRANSIENT_FAULTS: readonly Fault[] = [
  * `amz-sdk-request` header), not on the order of arrival: calls racing each other meet the same faults in
  * every run with the same seed, so a test built on it cannot flake.
  */
-export const seededFaults = (options: {
-  seed: number;
-  rate: number;
-  maxConsecutive: number;
-  faults?: readonly Fault[];
-}): FaultInjector => {
+export const seededFaults = (options: Seeded & { faults?: readonly Fault[] }): FaultInjector => {
   const { seed, rate, maxConsecutive, faults = TRANSIENT_FAULTS } = options;
   return (request) => {
     if (request.attempt > maxConsecutive) return undefined;
@@ -60,7 +54,7 @@ export const seededFaults = (options: {
  * A `failEvaluation` hook that returns a seeded share `rate` of entries in `FailedEvaluations`, each resource
  * at most `maxConsecutive` times; the draw depends on the resource and its failures so far.
  */
-export const seededFailedEntries = (options: { seed: number; rate: number; maxConsecutive: number }) => {
+export const seededFailedEntries = (options: Seeded) => {
   const failures = new Map<string, number>();
   return (evaluation: WireEvaluation): boolean => {
     const resource = `${evaluation.ComplianceResourceType} ${evaluation.ComplianceResourceId}`;

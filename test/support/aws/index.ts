@@ -8,11 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { CONFIG_TARGET_PREFIX, type ConfigServiceState, handleConfigService } from './config-service.js';
 import { decodeDescribeInstances, describeInstances, EC2_API_VERSION, escapeXml } from './ec2.js';
 import { faultError } from './faults.js';
-import type { LocalAwsOptions, ReceivedEvaluation, RecordedRequest } from './types.js';
-import { LocalService, ServiceError } from './types.js';
+import type { LocalAwsOptions, RecordedRequest } from './types.js';
+import { LocalService, type ServiceError, serviceError } from './types.js';
 
-export { complianceResultsFromArray } from './config-service.js';
-export { generatedInventory, matchesFilters } from './ec2.js';
+export { generatedInventory } from './ec2.js';
 export * from './faults.js';
 export * from './types.js';
 
@@ -33,17 +32,8 @@ export class RequestRecorder {
   readonly clear = () => this.#requests.splice(0);
 }
 
-/** A running endpoint: `env` holds the `AWS_ENDPOINT_URL_*` variables of both services, set to `url`. */
-export interface LocalAws {
-  url: string;
-  env: Record<string, string>;
-  requests: RequestRecorder;
-  /** The evaluations accepted by `PutEvaluations`, in arrival order (failed entries are not here). */
-  evaluations: ReceivedEvaluation[];
-  options: LocalAwsOptions;
-  /** Closes the server and every open connection, keep-alive and in-flight ones included. */
-  stop(): Promise<void>;
-}
+/** A running endpoint (see `startLocalAws`). */
+export type LocalAws = Awaited<ReturnType<typeof startLocalAws>>;
 
 /** Config names the operation in `x-amz-target` over JSON; EC2 sends `Action` and `Version` in a form body. */
 const route = (request: IncomingMessage, body: string, state: ConfigServiceState) => {
@@ -55,7 +45,7 @@ const route = (request: IncomingMessage, body: string, state: ConfigServiceState
   }
   const form = new URLSearchParams(body);
   if (form.get('Action') !== 'DescribeInstances' || form.get('Version') !== EC2_API_VERSION) {
-    throw new ServiceError('InvalidAction', `Not served here: ${target || `Action=${form.get('Action')}`}`);
+    throw serviceError('InvalidAction', `Not served here: ${target || `Action=${form.get('Action')}`}`);
   }
   const params = decodeDescribeInstances(form);
   const answer = () => describeInstances(params, state.options.instances ?? []);
@@ -63,10 +53,11 @@ const route = (request: IncomingMessage, body: string, state: ConfigServiceState
 };
 
 /**
- * Starts Config and EC2 DescribeInstances on 127.0.0.1. Point the real SDK clients at it with `env`; they
- * sign with any credentials, which the endpoint does not check.
+ * Starts Config and EC2 DescribeInstances on 127.0.0.1: `env` points the real SDK clients at `url` (any
+ * credentials do), `evaluations` are those `PutEvaluations` accepted, `options` are read on every request,
+ * `stop()` closes every connection too, keep-alive and in-flight ones.
  */
-export const startLocalAws = async (options: LocalAwsOptions = {}): Promise<LocalAws> => {
+export const startLocalAws = async (options: LocalAwsOptions = {}) => {
   const requests = new RequestRecorder();
   const state: ConfigServiceState = { options, evaluations: [], listing: [] };
   const inFlight: Record<string, number> = {};
@@ -94,8 +85,10 @@ export const startLocalAws = async (options: LocalAwsOptions = {}): Promise<Loca
       if (fault !== undefined) throw faultError(routed.service, fault);
       body = await answer();
     } catch (thrown) {
-      // Anything but a ServiceError is a bug of the endpoint: a 500 naming it fails the test with a reason.
-      const error = thrown instanceof ServiceError ? thrown : new ServiceError('Internal', `${thrown}`, 500);
+      // Any other error is a bug of the endpoint: a 500 naming it fails the test with a reason.
+      const error = (thrown as ServiceError).status
+        ? (thrown as ServiceError)
+        : serviceError('Bug', `${thrown}`, 500);
       [status, errorCode] = [error.status, error.code];
       body = json
         ? JSON.stringify({ __type: error.code, message: error.message })

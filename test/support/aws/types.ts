@@ -4,11 +4,7 @@ import type { InstanceStateName } from '@aws-sdk/client-ec2';
 export const LocalService = { CONFIG_SERVICE: 'config-service', EC2: 'ec2' } as const;
 export type LocalService = (typeof LocalService)[keyof typeof LocalService];
 
-/**
- * One request as the endpoint understood it: `params` is the decoded body, `attempt` and `invocationId` come
- * from the SDK's `amz-sdk-request` and `amz-sdk-invocation-id` headers, `inFlight` counts the requests for the
- * same operation being answered when it arrived, itself included.
- */
+/** A request: `attempt` and `invocationId` from the SDK's headers, `inFlight` the same operation's at arrival. */
 export interface RecordedRequest {
   service: LocalService;
   operation: string;
@@ -81,10 +77,8 @@ export type ReceivedEvaluation = Omit<WireEvaluation, 'OrderingTimestamp'> & {
 };
 
 /**
- * What the endpoint serves and how it misbehaves, read on every request. `configHistory`: items as
- * `GetResourceConfigHistory` returns them; `recordedAs`: a rule name whose results the accepted evaluations
- * become; `latencyMs`: a delay before answering; `failEvaluation`: `true` returns the entry in
- * `FailedEvaluations` as sent, an entry returns that one instead.
+ * What the endpoint serves and how it misbehaves, read on every request. `recordedAs`: the rule whose results
+ * accepted evaluations become; `failEvaluation`: `true` fails the entry as sent, an entry fails as that one.
  */
 export interface LocalAwsOptions {
   instances?: LocalInstance[] | Inventory;
@@ -97,19 +91,13 @@ export interface LocalAwsOptions {
 }
 
 /** An error answered in the service's own code, in the protocol of the request. */
-export class ServiceError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
+export type ServiceError = Error & { code: string; status: number };
+export const serviceError = (code: string, message: string, status = 400): ServiceError =>
+  Object.assign(new Error(message), { code, status });
 
 /** The offset a next token holds (0 for none); a token the endpoint did not make is rejected, as AWS does. */
 export const offsetOf = (token: string | undefined, code: string): number => {
   const offset = Number(token ?? 0);
   if (Number.isSafeInteger(offset) && offset >= 0) return offset;
-  throw new ServiceError(code, `Invalid token ${token}`);
+  throw serviceError(code, `Invalid token ${token}`);
 };
