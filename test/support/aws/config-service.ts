@@ -84,6 +84,10 @@ const OPERATIONS: Record<string, (params: Params, state: ConfigServiceState) => 
       source = complianceResultsFromArray(state.listing);
     }
     const [ruleName, types] = [params.ConfigRuleName as string, params.ComplianceTypes ?? []];
+    // As the API model: an organization rule's name in a member account is longer, and cannot be read.
+    const tooLong = `Value '${ruleName}' at 'configRuleName' failed to satisfy constraint: Member must have length <= 64`;
+    if (ruleName.length > 64)
+      throw serviceError('ValidationException', `1 validation error detected: ${tooLong}`);
     const page = source(ruleName, types, params.NextToken, (params.Limit as number) || 10);
     return { EvaluationResults: page.results, NextToken: page.nextToken };
   },

@@ -1,8 +1,5 @@
-/**
- * A local endpoint for what moto does not serve: AWS Config (`PutEvaluations` outside TestMode, the compliance
- * reads, `GetResourceConfigHistory` for EC2), EC2 `DescribeInstances` over fleets generated page by page, and
- * seeded fault injection. For the integration tests, the benchmarks and `npm start`.
- */
+// What moto does not serve, for tests, benchmarks and `npm start`: Config (PutEvaluations outside TestMode,
+// the compliance reads, history of EC2 items), DescribeInstances over generated fleets, seeded faults.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CONFIG_TARGET_PREFIX, type ConfigServiceState, handleConfigService } from './config-service.js';
@@ -18,7 +15,6 @@ export * from './types.js';
 /** Every request the endpoint received, in arrival order, retries and faulted attempts included. */
 export class RequestRecorder {
   readonly #requests: RecordedRequest[] = [];
-  /** A copy, so an assertion cannot change the log. */
   get all(): RecordedRequest[] {
     return [...this.#requests];
   }
