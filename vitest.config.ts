@@ -8,7 +8,7 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],
-      exclude: ['src/cli/**', 'src/local-aws/**'],
+      exclude: ['src/cli/**'],
       thresholds: { statements: 95, branches: 90, functions: 95, lines: 95 },
     },
   },

@@ -5,7 +5,7 @@
 // Every call takes 20 ms, a round trip's worth, so the extra read shows in the time.
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { type ReceivedEvaluation, startLocalAws } from '../src/local-aws/index.js';
+import { type ReceivedEvaluation, startLocalAws } from '../test/support/aws/index.js';
 import { BUNDLE } from '../test/support/bundle.js';
 import { invokingOf, loadEvent } from '../test/support/events.js';
 import { lambdaContext } from '../test/support/lambda-context.js';

@@ -3,8 +3,12 @@
 // recording only what changed (the default). Each sweep is the built bundle in a fresh process with Lambda's
 // Node options, against the local endpoint, whose Config side files what PutEvaluations receives and serves it
 // back as the rule's previous results. Counts are measured; money is counts × list price.
-import { type LocalAws, type LocalInstance, startLocalAws } from '../src/local-aws/index.js';
-import { generatedInventory } from '../src/local-aws/inventory.js';
+import {
+  generatedInventory,
+  type LocalAws,
+  type LocalInstance,
+  startLocalAws,
+} from '../test/support/aws/index.js';
 import { type Invocation, invokeBundle, lambdaNodeOptions } from '../test/support/bundle.js';
 import { loadEvent } from '../test/support/events.js';
 import { RULE_NAME } from '../test/support/fleet.js';

@@ -9,7 +9,7 @@ import {
   seededFailedEntries,
   seededFaults,
   startLocalAws,
-} from '../src/local-aws/index.js';
+} from '../test/support/aws/index.js';
 import { type Invocation, invokeBundle, lambdaNodeOptions } from '../test/support/bundle.js';
 import { loadEvent } from '../test/support/events.js';
 import { appTierFleet, type Fleet, type MinimumCalls } from '../test/support/fleet.js';

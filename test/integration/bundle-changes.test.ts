@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type LocalAws, type LocalInstance, startLocalAws } from '../../src/local-aws/index.js';
+import { type LocalAws, type LocalInstance, startLocalAws } from '../support/aws/index.js';
 import { invokeBundle } from '../support/bundle.js';
 import { loadEvent, withChanges } from '../support/events.js';
 import { RULE_NAME } from '../support/fleet.js';

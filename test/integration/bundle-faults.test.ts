@@ -10,7 +10,7 @@ import {
   seededFaults,
   startLocalAws,
   type WireEvaluation,
-} from '../../src/local-aws/index.js';
+} from '../support/aws/index.js';
 import { invokeBundle } from '../support/bundle.js';
 import { loadEvent } from '../support/events.js';
 import { appTierFleet } from '../support/fleet.js';

@@ -12,7 +12,7 @@ import {
   IAMClient,
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ComplianceResult, type LocalAws, startLocalAws } from '../../src/local-aws/index.js';
+import { type ComplianceResult, type LocalAws, startLocalAws } from '../support/aws/index.js';
 import { invokeBundle } from '../support/bundle.js';
 import { withChanges } from '../support/events.js';
 import { type MotoServer, motoAvailable, startMoto } from '../support/moto.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_ATTEMPTS } from '../../src/aws/client-options.js';
 import { MAX_BATCH } from '../../src/config/reporter.js';
-import { type Fault, seededFailedEntries, seededFaults } from '../../src/local-aws/index.js';
+import { type Fault, seededFailedEntries, seededFaults } from '../support/aws/index.js';
 import { invokeBundle, lambdaNodeOptions } from '../support/bundle.js';
 import { loadEvent } from '../support/events.js';
 import { appTierFleet, sweepCalls } from '../support/fleet.js';

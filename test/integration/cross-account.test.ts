@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/nested-clients/sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../src/handler.js';
-import { type LocalAws, startLocalAws } from '../../src/local-aws/index.js';
+import { type LocalAws, startLocalAws } from '../support/aws/index.js';
 import { withChanges } from '../support/events.js';
 import { lambdaContext } from '../support/lambda-context.js';
 import { type MotoServer, motoAvailable, startMoto } from '../support/moto.js';
@@ -135,7 +135,7 @@ describe.skipIf(!available)(
 
     beforeAll(async () => {
       moto = await startMoto();
-      aws = await startLocalAws({ accountId: MEMBER_ACCOUNT });
+      aws = await startLocalAws();
       ec2Proxy = await startRecordingProxy(moto.url);
       configProxy = await startRecordingProxy(aws.url);
 

@@ -4,17 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RunRow } from '../../src/cli/evaluation-table.js';
-import { EVENTS_DIR, main, type RunEventsOptions, runEvents } from '../../src/cli/run-events.js';
+import type { RunRow } from '../../dev/evaluation-table.js';
+import { EVENTS_DIR, main, type RunEventsOptions, runEvents } from '../../dev/run-events.js';
+import { loadSeed } from '../../dev/sample-inventory.js';
 import { viewFromEc2Instance } from '../../src/ec2/instance-view.js';
-import {
-  type ComplianceResult,
-  failFirst,
-  type LocalInstance,
-  loadSeed,
-  startLocalAws,
-} from '../../src/local-aws/index.js';
 import { decide } from '../../src/rule/decide.js';
+import { type ComplianceResult, failFirst, type LocalInstance, startLocalAws } from '../support/aws/index.js';
 
 const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const SEED_DIR = join(EVENTS_DIR, 'local-aws');

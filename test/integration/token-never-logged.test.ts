@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../../src/handler.js';
-import { type LocalAws, type RecordedRequest, startLocalAws } from '../../src/local-aws/index.js';
+import { type LocalAws, type RecordedRequest, startLocalAws } from '../support/aws/index.js';
 import { loadEvent } from '../support/events.js';
 import { lambdaContext } from '../support/lambda-context.js';
 import { captureLogs } from '../support/log-capture.js';

@@ -1,5 +1,5 @@
 import { afterEach } from 'vitest';
-import { type LocalAws, startLocalAws } from '../../src/local-aws/index.js';
+import { type LocalAws, startLocalAws } from './aws/index.js';
 import type { Fleet } from './fleet.js';
 
 /**

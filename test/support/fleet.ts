@@ -4,8 +4,8 @@ import type {
   Inventory,
   LocalInstance,
   RequestRecorder,
-} from '../../src/local-aws/index.js';
-import { generatedInventory } from '../../src/local-aws/index.js';
+} from './aws/index.js';
+import { generatedInventory } from './aws/index.js';
 
 /** The rule of the sample events (events/scheduled.json): the name its previous results are filed under. */
 export const RULE_NAME = 'rule-ec2-test';

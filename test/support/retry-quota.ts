@@ -1,5 +1,5 @@
 import { INITIAL_RETRY_TOKENS, NO_RETRY_INCREMENT, Retry } from '@smithy/core/retry';
-import type { LocalService, RecordedRequest } from '../../src/local-aws/index.js';
+import type { LocalService, RecordedRequest } from './aws/index.js';
 
 /** What a retry of an attempt that failed with this fault costs the SDK's standard retry strategy. */
 const retryCost = (fault: NonNullable<RecordedRequest['fault']>): number =>

@@ -4,15 +4,16 @@ import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Context } from 'aws-lambda';
-import { parseArn } from '../aws/names.js';
-import { describeError } from '../errors.js';
-import type { JsonObject } from '../json.js';
-import { type LocalAws, loadSeed, startLocalAws } from '../local-aws/index.js';
+import { parseArn } from '../src/aws/names.js';
+import { describeError } from '../src/errors.js';
+import type { JsonObject } from '../src/json.js';
+import { type LocalAws, startLocalAws } from '../test/support/aws/index.js';
 import { type RunRow, renderTable, UNREADABLE } from './evaluation-table.js';
 import { eventFiles, readEventFile } from './event-files.js';
 import { FUNCTION_NAME, FUNCTION_TIMEOUT_MS, lambdaContext, MEMORY_SIZE_MB } from './lambda-context.js';
+import { loadSeed } from './sample-inventory.js';
 
-const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+const PROJECT_DIR = fileURLToPath(new URL('../', import.meta.url));
 const DEFAULT_REGION = 'us-east-1';
 const DEFAULT_ACCOUNT_ID = '123456789012';
 
@@ -148,11 +149,8 @@ const invoke = async (handler: Handler, file: string, aws: LocalAws): Promise<Ru
   const messageType = messageTypeOf(event);
   const region = regionOf(event);
   process.env.AWS_REGION = region;
-  // As in a single-account deployment, the function runs in the account the event is for: its ARN and
-  // its own credentials (STS GetCallerIdentity) both say so.
+  // As in a single-account deployment, the function runs in the account the event is for (its ARN says so).
   const accountId = typeof event.accountId === 'string' ? event.accountId : DEFAULT_ACCOUNT_ID;
-  const ownAccount = aws.options.accountId;
-  aws.options.accountId = accountId;
   const received = aws.evaluations.length;
   let unchanged = 0;
   try {
@@ -162,8 +160,6 @@ const invoke = async (handler: Handler, file: string, aws: LocalAws): Promise<Ru
     unchanged = (summary as { unchanged?: number } | undefined)?.unchanged ?? 0;
   } catch (error) {
     return [{ file: name, path, messageType, result: 'ERROR', annotation: errorMessage(error) }];
-  } finally {
-    aws.options.accountId = ownAccount;
   }
   const evaluations = aws.evaluations.slice(received);
   // Config already holds these results as decided: the rule does not record them again.

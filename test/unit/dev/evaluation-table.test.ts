@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { renderTable, wrapText } from '../../../src/cli/evaluation-table.js';
+import { renderTable, wrapText } from '../../../dev/evaluation-table.js';
 
 const ARN = 'arn:aws:iam::123456789012:instance-profile/AmazonSSMRoleForInstancesQuickSetup';
 const ANNOTATION = `App-tier instance (tier=app) uses instance profile ${ARN}, which is not in allowedInstanceProfileArns; switch it with ec2 replace-iam-instance-profile-association`;

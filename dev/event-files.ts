@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isRecord, type JsonObject } from '../json.js';
+import { isRecord, type JsonObject } from '../src/json.js';
 
 /** A path given on the command line that names no event file, and why. */
 export interface PathProblem {
