@@ -8,6 +8,7 @@ import { main } from '../../src/cli/main.js';
 import { createReporter, ReportMode } from '../../src/config/reporter.js';
 import { ec2Inventory } from '../../src/ec2/inventory.js';
 import { AwsCallTimeoutError, EvaluationDeliveryError } from '../../src/errors.js';
+import { startLocalAws } from '../support/aws/index.js';
 import { invokeBundle } from '../support/bundle.js';
 import { loadEvent } from '../support/events.js';
 import { type SilentEndpoint, startSilentEndpoint } from '../support/silent-endpoint.js';
@@ -110,6 +111,8 @@ describe('a silent endpoint', () => {
     // room for one request timeout and a retry
     const config = await silent();
     const ec2 = await silent();
+    // The sweep reads the rule's previous results from Config before it lists EC2: a Config that answers.
+    const answering = await startLocalAws();
     const timeoutMs = REQUEST_TIMEOUT_MS + 5_000;
 
     // Act: a change event reports to Config; a scheduled one lists EC2 first
@@ -118,8 +121,11 @@ describe('a silent endpoint', () => {
         env: { AWS_ENDPOINT_URL_CONFIG_SERVICE: config.url },
         timeoutMs,
       }),
-      invokeBundle(loadEvent('scheduled'), { env: { AWS_ENDPOINT_URL_EC2: ec2.url }, timeoutMs }),
-    ]);
+      invokeBundle(loadEvent('scheduled'), {
+        env: { ...answering.env, AWS_ENDPOINT_URL_EC2: ec2.url },
+        timeoutMs,
+      }),
+    ]).finally(() => answering.stop());
 
     // Assess
     expect(change.error?.name).toBe('EvaluationDeliveryError');

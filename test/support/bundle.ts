@@ -63,7 +63,9 @@ export interface InvokeOptions {
 
 /**
  * The environment of the function: region, dummy credentials, quiet logs, and nothing of the caller's own
- * AWS configuration (no profile, no config file), so only `env` can point the SDK anywhere.
+ * AWS configuration (no profile, no config file), so only `env` can point the SDK anywhere. A service that
+ * `env` names no endpoint for goes to port 9 of 127.0.0.1, which refuses the connection: no call ever
+ * leaves this machine.
  */
 const functionEnvironment = (env: Readonly<Record<string, string>>): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH,
@@ -75,6 +77,7 @@ const functionEnvironment = (env: Readonly<Record<string, string>>): NodeJS.Proc
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   POWERTOOLS_SERVICE_NAME: 'app-tier-iam-role-rule',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
+  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
   ...env,
 });
 
