@@ -10,3 +10,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 // toHaveReceivedCommandWith & co. for aws-sdk-client-mock.
 import 'aws-sdk-client-mock-vitest/extend';
+
+// A client that no test points anywhere goes to a port of 127.0.0.1 that refuses the connection: no call
+// ever leaves this machine, whatever a test forgets to mock.
+process.env.AWS_ENDPOINT_URL ??= 'http://127.0.0.1:9';
