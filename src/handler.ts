@@ -3,23 +3,10 @@ import { accessSettings } from './aws/access.js';
 import { timeBudgetFor, withTimeBudget } from './aws/time-budget.js';
 import { parseConfigEvent } from './config/event.js';
 import { ReportMode } from './config/reporter.js';
-import { InvalidSettingError } from './errors.js';
 import { logger } from './logger.js';
 import { type RunSummary, runRule } from './run/run-rule.js';
 import { hideSecret, redactError } from './secrets.js';
-
-const reportMode = (value: string = ReportMode.Live): ReportMode => {
-  const modes: readonly string[] = Object.values(ReportMode);
-  if (!modes.includes(value))
-    throw new InvalidSettingError(`REPORT_MODE must be one of ${modes.join(', ')}, got "${value}"`);
-  return value as ReportMode;
-};
-
-const recordUnchanged = (value = 'false'): boolean => {
-  if (value !== 'true' && value !== 'false')
-    throw new InvalidSettingError(`RECORD_UNCHANGED must be "true" or "false", got "${value}"`);
-  return value === 'true';
-};
+import { functionSettings } from './settings.js';
 
 /**
  * The Lambda entry point AWS Config invokes: parse the event, evaluate, report. Any error fails the
@@ -36,15 +23,15 @@ export const handler = async (event: unknown, context: Context): Promise<RunSumm
       accountId: parsed.envelope.accountId,
       messageType: parsed.invoking.messageType,
     });
-    const mode = reportMode(process.env.REPORT_MODE);
+    const { reportMode, recordUnchanged } = functionSettings();
     // Every AWS call ends before the Lambda deadline, so a silent endpoint fails the invocation with a
     // message naming the call instead of letting Lambda kill it.
     const summary = await withTimeBudget(timeBudgetFor(context.getRemainingTimeInMillis()), () =>
       runRule(parsed, {
-        reportMode: mode,
-        recordUnchanged: recordUnchanged(process.env.RECORD_UNCHANGED),
+        reportMode,
+        recordUnchanged,
         deadline: { remainingMs: () => context.getRemainingTimeInMillis() },
-        access: accessSettings(context.invokedFunctionArn, { dryRun: mode === ReportMode.DryRun }),
+        access: accessSettings(context.invokedFunctionArn, { dryRun: reportMode === ReportMode.DryRun }),
       }),
     );
     logger.info('Invocation complete', {
