@@ -4,6 +4,7 @@ import { type ChangeNotification, MessageType, type OversizedNotification } from
 import type { HistoryReader } from '../config/history.js';
 import type { ResourceResultReader } from '../config/previous-results.js';
 import { RuleError } from '../errors.js';
+import { isRecord } from '../json.js';
 import { ComplianceType, type Decision, Reason } from '../rule/compliance.js';
 import { decide } from '../rule/decide.js';
 import { type InstanceView, viewFromConfigurationItem } from '../rule/instance-view.js';
@@ -67,9 +68,6 @@ export interface RecordingInput {
   readonly onReadError?: (error: unknown) => void;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** The property paths that hold tags, or hold them inside (a whole `Configuration` replaced). */
 const mayHoldTags = (path: string): boolean => {
   const segments = path.toLowerCase().split('.');
@@ -83,7 +81,7 @@ const mayHoldTags = (path: string): boolean => {
 export const tagsMayHaveChanged = (invoking: ChangeNotification | OversizedNotification): boolean => {
   if (invoking.messageType !== MessageType.ConfigurationItemChange) return true;
   const diff = invoking.configurationItemDiff;
-  if (!isObject(diff) || !isObject(diff.changedProperties)) return true;
+  if (!isRecord(diff) || !isRecord(diff.changedProperties)) return true;
   return Object.keys(diff.changedProperties).some(mayHoldTags);
 };
 
