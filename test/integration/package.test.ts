@@ -73,6 +73,8 @@ describe('the package: npm pack, then npm install into an empty folder', () => {
 
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'rule-package-'));
+    // The CDK apps below write their cloud assemblies here, removed with the rest, not in the temp folder.
+    process.env.CDK_OUTDIR = join(work, 'cdk.out');
     const source = copyOfProject(join(work, 'source'));
     run('npm', ['pack', '--pack-destination', work, '--silent'], source);
     tarball = join(work, TARBALL);
@@ -88,6 +90,7 @@ describe('the package: npm pack, then npm install into an empty folder', () => {
   }, SLOW);
 
   afterAll(() => {
+    delete process.env.CDK_OUTDIR;
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 

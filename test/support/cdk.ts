@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template as Assertions } from 'aws-cdk-lib/assertions';
@@ -20,12 +22,22 @@ export interface Synthesized {
   readonly stack: Stack;
 }
 
+/** Where the apps of this test file write their cloud assemblies; `removeSynthesized` deletes it. */
+let outdirs: string | undefined;
+
+/** Deletes every cloud assembly `synthesize` wrote (a CDK app otherwise leaves one in the temp folder). */
+export const removeSynthesized = (): void => {
+  if (outdirs !== undefined) rmSync(outdirs, { recursive: true, force: true });
+  outdirs = undefined;
+};
+
 /** Synthesizes one stack, built by `build`, in a fresh app (context: feature flags, as cdk.json sets them). */
 export const synthesize = (
   build: (stack: Stack) => void,
   context: Record<string, unknown> = {},
 ): Synthesized => {
-  const app = new App({ context });
+  outdirs ??= mkdtempSync(join(tmpdir(), 'cdk-test-'));
+  const app = new App({ context, outdir: mkdtempSync(join(outdirs, 'app-')) });
   const stack = new Stack(app, 'RuleStack');
   build(stack);
   const assertions = Assertions.fromStack(stack);

@@ -7,7 +7,7 @@ import { type App, CfnParameter, type Stack } from 'aws-cdk-lib';
 import { MaximumExecutionFrequency } from 'aws-cdk-lib/aws-config';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AppTierIamRoleRule,
   AppTierIamRoleRuleCentralFunction,
@@ -16,7 +16,15 @@ import {
   FUNCTION_DIR,
 } from '../../src/cdk/index.js';
 import { parseRuleParameters } from '../../src/rule/parameters.js';
-import { ensureFunctionBuilt, idsOf, onlyOf, statementsOfRole, subForm, synthesize } from '../support/cdk.js';
+import {
+  ensureFunctionBuilt,
+  idsOf,
+  onlyOf,
+  removeSynthesized,
+  statementsOfRole,
+  subForm,
+  synthesize,
+} from '../support/cdk.js';
 import {
   loadTemplate,
   objectsIn,
@@ -55,6 +63,7 @@ const functionRoleId = (template: Template): string =>
   onlyOf(template, 'AWS::Lambda::Function')[1].Properties.Role['Fn::GetAtt'][0];
 
 beforeAll(ensureFunctionBuilt, 120_000);
+afterAll(removeSynthesized);
 
 describe('AppTierIamRoleRule: the function of template.yaml', { timeout: SYNTH_TIMEOUT }, () => {
   it('runs the same handler, runtime, architecture, memory, timeout, concurrency and settings', () => {
