@@ -1,7 +1,9 @@
 """Builds events/*.json from a folder of real Config captures (run once; output is committed).
 
 Every sample keeps the captured envelope and configuration item; the edits are listed in events/README.md.
-Usage: python3 scripts/make-sample-events.py <captures-dir> events
+Usage: python3 scripts/make-sample-events.py <captures-dir> events [<peer-events-dir>]
+With the third folder (instances from other projects' recorded DescribeInstances data, turned into Config
+change events), it also writes the samples of owned instances.
 """
 import copy, json, pathlib, re, sys
 
@@ -17,7 +19,7 @@ def load(p): return json.loads((real / p).read_text())
 ACCOUNT = "123456789012"
 # The accounts of the captures, wherever they appear: envelope, invoking event (a JSON string), ARNs of
 # rules, roles, instance profiles and instances, DescribeInstances owners.
-CAPTURED_ACCOUNTS = re.compile(r"(?<![0-9])(0123456789012|681361479661)(?![0-9])")
+CAPTURED_ACCOUNTS = re.compile(r"(?<![0-9])(0123456789012|681361479661|644160558196|101010101111)(?![0-9])")
 
 def one_account(text): return CAPTURED_ACCOUNTS.sub(ACCOUNT, text)
 
@@ -89,6 +91,22 @@ legacy = copy.deepcopy(sched)
 lie = json.loads(legacy["invokingEvent"]); lie["messageType"] = "ConfigurationSnapshotDeliveryCompleted"
 legacy["invokingEvent"] = json.dumps(lie)
 write("snapshot-delivery-completed.json", legacy)
+
+# Owned instances: AWS's own tags say who launched them; the annotation names that owner and the fix there.
+if len(sys.argv) > 3:
+    peers = pathlib.Path(sys.argv[3]) / "events" / "custodian" / "placebo"
+    def peer(name): return json.loads((peers / name).read_text())
+    # An Auto Scaling group's instance from a launch template (aws:autoscaling:groupName,
+    # aws:ec2launchtemplate:id/version), no instance profile, tier=app as the peer event has it.
+    asg = peer("placebo__test_asg_propagate_tag_action__i-0cbf71d8ed0854b1b.json")
+    asg["ruleParameters"] = PARAMS
+    write("auto-scaling-no-profile.json", asg)
+    # A CloudFormation stack's own instance (aws:cloudformation:stack-name, logical id Instance), whose
+    # profile is not the one the rule allows.
+    cfn = peer("placebo__test_security_hub_instance_findings_filter__i-0f1c2ffaea36228b0.json")
+    cfn["ruleParameters"] = json.dumps({"appTierTagKey": "tier", "appTierTagValue": "app",
+        "allowedInstanceProfileArns": "arn:aws:iam::123456789012:instance-profile/app-tier-approved"})
+    write("cloudformation-profile-not-allowed.json", cfn)
 
 # What the local endpoint serves beside the history (instances.json, compliance-results.json) is written by
 # hand; it is of the same one account.

@@ -1,6 +1,6 @@
 import type { Instance } from '@aws-sdk/client-ec2';
 import { EC2_INSTANCE } from '../rule/compliance.js';
-import { type InstanceView, profileWithoutArn, text } from '../rule/instance-view.js';
+import { type InstanceView, ownerOf, profileWithoutArn, text } from '../rule/instance-view.js';
 
 /** Builds the view the decision reads from a live instance, as DescribeInstances returns it. */
 export const viewFromEc2Instance = (instance: Instance): InstanceView => {
@@ -16,6 +16,7 @@ export const viewFromEc2Instance = (instance: Instance): InstanceView => {
     hasConfiguration: true,
     state: instance.State?.Name,
     tags,
+    ...ownerOf(tags),
     instanceProfileArn: arn,
     ...profileWithoutArn(profile != null, arn, profile?.Id),
   };

@@ -1,6 +1,7 @@
+import { composeAnnotation, name, tagDescription } from './annotation.js';
 import { ComplianceType, type Decision, EC2_INSTANCE, Reason } from './compliance.js';
 import type { InstanceView } from './instance-view.js';
-import { ANY_VALUE, type AppTierTag, describeTag } from './parameters.js';
+import { ANY_VALUE, type AppTierTag } from './parameters.js';
 
 const DELETED_STATUSES = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded']);
 const NOT_RECORDED_STATUS = 'ResourceNotRecorded';
@@ -64,19 +65,34 @@ export const outOfScope = (
   }
   if (!isAppTier(view.tags, tag)) {
     const value = view.tags.get(tag.key);
-    const appTier = `(app tier is ${describeTag(tag)})`;
+    const appTier = tagDescription(tag);
     if (value !== undefined) {
-      return notApplicable(Reason.NotAppTier, `Not an app-tier instance: tag ${tag.key}=${value} ${appTier}`);
+      return notApplicable(
+        Reason.NotAppTier,
+        composeAnnotation('Not an app-tier instance: tag ', name(`${tag.key}=${value}`), appTier),
+      );
     }
-    const [other] = keysInOtherCase(view.tags, tag.key);
+    // Worth a hint only when the other spelling would have made it app tier: Tier=app for tier=app.
+    const other = keysInOtherCase(view.tags, tag.key).find((key) =>
+      isAppTier(new Map([[tag.key, view.tags.get(key) ?? '']]), tag),
+    );
     if (other !== undefined) {
       return notApplicable(
         Reason.TagKeyCase,
-        `Not an app-tier instance: no tag ${tag.key}, but a tag ${other}=${view.tags.get(other)}; ` +
-          `tag keys are case-sensitive ${appTier}`,
+        composeAnnotation(
+          'Not an app-tier instance: no tag ',
+          name(tag.key),
+          ', but a tag ',
+          name(`${other}=${view.tags.get(other)}`),
+          '; tag keys are case-sensitive',
+          appTier,
+        ),
       );
     }
-    return notApplicable(Reason.NotAppTier, `Not an app-tier instance: no tag ${tag.key} ${appTier}`);
+    return notApplicable(
+      Reason.NotAppTier,
+      composeAnnotation('Not an app-tier instance: no tag ', name(tag.key), appTier),
+    );
   }
   return undefined;
 };

@@ -1,63 +1,110 @@
-import { fitAnnotation } from './annotation.js';
+import { parseInstanceProfileArn } from '../aws/names.js';
+import { composeAnnotation, type Elastic, fitAnnotation, name, tagDescription } from './annotation.js';
 import { outOfScope } from './applicability.js';
 import { ComplianceType, type Decision, Reason } from './compliance.js';
 import type { InstanceView } from './instance-view.js';
-import { describeTag, type RuleParameters } from './parameters.js';
+import { describeOwner, fixAtSource, type NonCompliantReason } from './owner-advice.js';
+import type { RuleParameters } from './parameters.js';
 
 /** What the event says about the instance beyond the configuration item itself. */
 export interface DecisionContext {
   readonly eventLeftScope: boolean;
 }
 
+type InScope = Omit<Decision, 'annotation'> & {
+  readonly reason: NonCompliantReason | typeof Reason.UsesRole;
+};
+
+/**
+ * A NON_COMPLIANT annotation: the reason first, then the fix. For an owned instance the fix is at its
+ * owner (a profile attached by hand would not outlive the next replacement); otherwise on the instance.
+ */
+const nonCompliant = (
+  view: InstanceView,
+  parameters: RuleParameters,
+  reason: NonCompliantReason,
+  what: readonly (string | Elastic)[],
+  instanceFix: string,
+): InScope & { parts: (string | Elastic)[] } => {
+  const fix =
+    view.owner === undefined
+      ? [': ', instanceFix]
+      : ['; ', ...describeOwner(view.owner), ': ', fixAtSource(view.owner, reason, view.profileHoldsRole)];
+  return {
+    compliance: ComplianceType.NonCompliant,
+    reason,
+    parts: [...what, ...fix, tagDescription(parameters.tag)],
+  };
+};
+
 const decideInScope = (
   view: InstanceView,
   parameters: RuleParameters,
-): Omit<Decision, 'annotation'> & { text: string } => {
-  const who = `App-tier instance (${describeTag(parameters.tag)})`;
+): InScope & { parts: (string | Elastic)[] } => {
   const profile = view.instanceProfileArn;
+  // The profile's name says which it is (an instance can only have a profile of its own account).
+  const profileName = profile === undefined ? '' : (parseInstanceProfileArn(profile)?.name ?? profile);
   // An association without an ARN is not "no profile", but it cannot be checked either: never COMPLIANT.
   if (profile === undefined && view.profileWithoutArn !== undefined) {
     const { id } = view.profileWithoutArn;
-    return {
-      compliance: ComplianceType.NonCompliant,
-      reason: Reason.ProfileWithoutArn,
-      text:
-        id === undefined
-          ? `${who} has an instance profile association with neither ARN nor id, so no profile can be verified; check it with ec2 describe-iam-instance-profile-associations`
-          : `${who} has an instance profile association without an ARN (profile id ${id}), so the profile cannot be verified; check it with ec2 describe-iam-instance-profile-associations`,
-    };
+    return nonCompliant(
+      view,
+      parameters,
+      Reason.ProfileWithoutArn,
+      id === undefined
+        ? ['Profile association with neither ARN nor id']
+        : ['Profile association without an ARN (profile id ', name(id), ')'],
+      'check it with ec2 describe-iam-instance-profile-associations',
+    );
   }
   if (profile === undefined) {
-    return {
-      compliance: ComplianceType.NonCompliant,
-      reason: Reason.NoProfile,
-      text: `${who} has no IAM instance profile; attach one with ec2 associate-iam-instance-profile`,
-    };
+    return nonCompliant(
+      view,
+      parameters,
+      Reason.NoProfile,
+      ['No IAM instance profile'],
+      'attach one with ec2 associate-iam-instance-profile',
+    );
   }
   const allowed = parameters.allowedInstanceProfileArns;
   if (allowed !== undefined && !allowed.has(profile)) {
-    return {
-      compliance: ComplianceType.NonCompliant,
-      reason: Reason.ProfileNotAllowed,
-      text: `${who} uses instance profile ${profile}, which is not in allowedInstanceProfileArns; switch it with ec2 replace-iam-instance-profile-association`,
-    };
+    return nonCompliant(
+      view,
+      parameters,
+      Reason.ProfileNotAllowed,
+      ['Instance profile not in allowedInstanceProfileArns (', name(profileName), ')'],
+      'switch it with ec2 replace-iam-instance-profile-association',
+    );
   }
   // Unknown (the lookup could not say, e.g. a profile ARN of another account) is not a role: with the
   // option on, only a confirmed role makes the instance COMPLIANT.
   if (parameters.requireRoleInProfile && view.profileHoldsRole !== true) {
-    return {
-      compliance: ComplianceType.NonCompliant,
-      reason: Reason.ProfileWithoutRole,
-      text:
-        view.profileHoldsRole === false
-          ? `${who} has instance profile ${profile} with no IAM role in it (or the profile no longer exists), so it gets no credentials; add one with iam add-role-to-instance-profile`
-          : `${who} has instance profile ${profile}, which could not be checked for an IAM role (requireRoleInProfile is on); check it with iam get-instance-profile in the instance's account`,
-    };
+    return view.profileHoldsRole === false
+      ? nonCompliant(
+          view,
+          parameters,
+          Reason.ProfileWithoutRole,
+          ['Instance profile holds no IAM role or no longer exists (', name(profileName), ')'],
+          'add a role with iam add-role-to-instance-profile',
+        )
+      : nonCompliant(
+          view,
+          parameters,
+          Reason.ProfileWithoutRole,
+          ["Instance profile's IAM role could not be checked (", name(profileName), ')'],
+          "check it with iam get-instance-profile in the instance's account",
+        );
   }
+  // Say only what was checked: the role only when requireRoleInProfile looked it up.
   return {
     compliance: ComplianceType.Compliant,
     reason: Reason.UsesRole,
-    text: `${who} gets its credentials from an IAM role through instance profile ${profile}`,
+    parts: [
+      ...(parameters.requireRoleInProfile
+        ? ['Gets credentials from the IAM role in instance profile ', name(profileName), ' (role checked)']
+        : ['Has instance profile ', name(profileName), ' attached']),
+      tagDescription(parameters.tag),
+    ],
   };
 };
 
@@ -73,8 +120,8 @@ export const decide = (
   const notApplicable = outOfScope(view, parameters.tag, context.eventLeftScope);
   if (notApplicable !== undefined)
     return { ...notApplicable, annotation: fitAnnotation(notApplicable.annotation) };
-  const { text, ...decision } = decideInScope(view, parameters);
-  return { ...decision, annotation: fitAnnotation(text) };
+  const { parts, ...decision } = decideInScope(view, parameters);
+  return { ...decision, annotation: composeAnnotation(...parts) };
 };
 
 /**

@@ -1,4 +1,5 @@
 import { isRecord, type JsonObject, parseJsonObject } from '../json.js';
+import { type Owner, ownerFromTags } from './owner.js';
 
 /**
  * The one shape the decision reads, whatever the instance came from: a recorded configuration item
@@ -22,6 +23,11 @@ export interface InstanceView {
    * empty, or only an `id`): something is associated, but no one can tell which profile, nor its role.
    */
   readonly profileWithoutArn?: { readonly id?: string };
+  /**
+   * Who launched the instance and replaces it (an Auto Scaling group, a stack, ...), read from its own
+   * tags: it changes the advice of a NON_COMPLIANT annotation, never the compliance type.
+   */
+  readonly owner?: Owner;
   /** When Config captured the item (change events); the evaluation's OrderingTimestamp. */
   readonly capturedAt?: Date;
   /**
@@ -62,6 +68,12 @@ const tagsOf = (mapTags: unknown, listTags: unknown): Map<string, string> => {
   return tags;
 };
 
+/** The owner the tags name, as a view field: absent when none. */
+export const ownerOf = (tags: ReadonlyMap<string, string>): Pick<InstanceView, 'owner'> => {
+  const owner = ownerFromTags(tags);
+  return owner === undefined ? {} : { owner };
+};
+
 /** The association recorded without an ARN, if that is what the item holds (see InstanceView). */
 export const profileWithoutArn = (
   associated: boolean,
@@ -93,13 +105,15 @@ export const viewFromConfigurationItem = (item: unknown): InstanceView => {
   const profile = isRecord(configuration?.iamInstanceProfile) ? configuration.iamInstanceProfile : undefined;
   const state = isRecord(configuration?.state) ? text(configuration.state.name) : undefined;
   const arn = text(profile?.arn);
+  const tags = tagsOf(ci.tags, configuration?.tags);
   return {
     resourceType: text(ci.resourceType) ?? '',
     resourceId: text(ci.resourceId) ?? '',
     status: text(ci.configurationItemStatus),
     hasConfiguration: configuration !== undefined,
     state,
-    tags: tagsOf(ci.tags, configuration?.tags),
+    tags,
+    ...ownerOf(tags),
     instanceProfileArn: arn,
     ...profileWithoutArn(profile !== undefined, arn, profile?.id),
     capturedAt: asDate(ci.configurationItemCaptureTime),

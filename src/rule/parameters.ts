@@ -272,3 +272,22 @@ export const completeParameters = (parsed: ParsedRuleParameters, fromSsm?: unkno
 /** `tier=app`, `tier=app|web` or `tier=*`, for annotations and logs. */
 export const describeTag = (tag: AppTierTag): string =>
   `${tag.key}=${tag.values === ANY_VALUE ? ANY_VALUE : tag.values.join('|')}`;
+
+/**
+ * `describeTag` within `room` characters where it can be: values are left out from the middle of the list,
+ * saying how many (`tier=a|b|…(+36)…|y|z`), so the first and last values still show. Longer than `room`
+ * when even the key and two values do not fit; the annotation then cuts it further.
+ */
+export const describeTagWithin = (tag: AppTierTag, room: number): string => {
+  const whole = describeTag(tag);
+  if (whole.length <= room || tag.values === ANY_VALUE || tag.values.length <= 2) return whole;
+  const values = tag.values;
+  let shortest = '';
+  for (let kept = values.length - 1; kept >= 2; kept -= 1) {
+    const head = values.slice(0, Math.ceil(kept / 2));
+    const tail = values.slice(values.length - Math.floor(kept / 2));
+    shortest = `${tag.key}=${[...head, `…(+${values.length - kept})…`, ...tail].join('|')}`;
+    if (shortest.length <= room) return shortest;
+  }
+  return shortest;
+};

@@ -4,10 +4,10 @@ import type { Reporter, ReportSummary } from '../config/reporter.js';
 import type { Inventory } from '../ec2/inventory.js';
 import { CleanupError, SweepTimeoutError } from '../errors.js';
 import type { ViewEnricher } from '../iam/profile-roles.js';
-import { fitAnnotation } from '../rule/annotation.js';
+import { composeAnnotation, tagDescription } from '../rule/annotation.js';
 import { ComplianceType, type Decision, Reason } from '../rule/compliance.js';
 import type { InstanceView } from '../rule/instance-view.js';
-import { describeTag, type RuleParameters } from '../rule/parameters.js';
+import type { RuleParameters } from '../rule/parameters.js';
 import { type Deadline, sweepBudget } from './deadline.js';
 import { decidePages } from './decide-pages.js';
 import { createPreviousIndex, resultFingerprint } from './previous-index.js';
@@ -135,8 +135,9 @@ export const sweep = async (input: SweepInput): Promise<SweepCounts> => {
     const stale: Decision = {
       compliance: ComplianceType.NotApplicable,
       reason: Reason.NoLongerLive,
-      annotation: fitAnnotation(
-        `No longer a live app-tier instance (${describeTag(parameters.tag)}): deleted, terminated or untagged`,
+      annotation: composeAnnotation(
+        'No longer a live app-tier instance: deleted, terminated or untagged',
+        tagDescription(parameters.tag),
       ),
     };
     for (const { resourceType, resourceId } of index.remaining()) {

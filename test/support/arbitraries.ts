@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { InstanceView } from '../../src/rule/instance-view.js';
+import { type Owner, OwnerTag, ownerFromTags } from '../../src/rule/owner.js';
 import { ANY_VALUE, type RuleParameters } from '../../src/rule/parameters.js';
 
 const STATUSES = [
@@ -24,6 +25,24 @@ const tagKey = fc.oneof(
 );
 const tagValue = fc.oneof(fc.constantFrom('app', 'App', 'web', '', '*'), fc.string({ maxLength: 300 }));
 
+/** Names as AWS allows them: short ones, and ones long enough to crowd an annotation. */
+const ownerName = fc.oneof(
+  fc.stringMatching(/^[\w-]{1,20}$/),
+  fc.string({ minLength: 100, maxLength: 255 }).filter((text) => text.trim() !== ''),
+);
+
+/** An owner as the tags AWS sets make it: any combination of them, of every kind. */
+export const owner: fc.Arbitrary<Owner> = fc
+  .record(
+    Object.fromEntries(Object.values(OwnerTag).map((key) => [key, ownerName])) as Record<
+      (typeof OwnerTag)[keyof typeof OwnerTag],
+      fc.Arbitrary<string>
+    >,
+    { requiredKeys: [] },
+  )
+  .map((tags) => ownerFromTags(new Map(Object.entries(tags))))
+  .filter((found): found is Owner => found !== undefined);
+
 export const instanceView: fc.Arbitrary<InstanceView> = fc.record(
   {
     resourceType: fc.oneof(fc.constantFrom(...TYPES), fc.string()),
@@ -35,6 +54,7 @@ export const instanceView: fc.Arbitrary<InstanceView> = fc.record(
     instanceProfileArn: fc.constantFrom(...PROFILES),
     // The decision reads it only when instanceProfileArn is absent, as the view builders make it.
     profileWithoutArn: fc.record({ id: fc.string({ minLength: 1, maxLength: 300 }) }, { requiredKeys: [] }),
+    owner,
     capturedAt: fc.date({ noInvalidDate: true }),
     profileHoldsRole: fc.boolean(),
   },

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 /** The sample events in events/ serve the tests and `sam local invoke` alike. */
 export const SAMPLE_EVENTS = [
+  'auto-scaling-no-profile',
+  'cloudformation-profile-not-allowed',
   'compliant',
   'deleted',
   'left-scope',

@@ -41,8 +41,8 @@ describe('handler: real events whose instance profile association has no ARN', (
         ComplianceResourceId: 'i-094bc87c84d56c589',
         ComplianceType: 'NON_COMPLIANT',
       });
-      expect(evaluations[0]?.Annotation).toContain(`has an instance profile association ${found}`);
-      expect(evaluations[0]?.Annotation).not.toContain('has no IAM instance profile');
+      expect(evaluations[0]?.Annotation).toContain(`Profile association ${found}`);
+      expect(evaluations[0]?.Annotation).not.toContain('No IAM instance profile');
     },
   );
 });
@@ -67,7 +67,7 @@ describe('handler: a real event whose rule parameters use the managed rule name 
         ComplianceResourceId: 'i-007d374c8912e3e90',
         ComplianceType: 'NON_COMPLIANT',
         Annotation: expect.stringContaining(
-          'instance-profile/other-profile, which is not in allowedInstanceProfileArns',
+          'Instance profile not in allowedInstanceProfileArns (other-profile)',
         ),
       }),
     ]);

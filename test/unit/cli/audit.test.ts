@@ -441,7 +441,7 @@ describe('audit', () => {
     // Assess
     expect(run.stdout()).toBe(
       'region,instance_id,name,state,instance_profile_arn,compliance,reason,annotation\r\n' +
-        'eu-west-1,i-1,,running,,NON_COMPLIANT,no-instance-profile,App-tier instance (tier=app) has no IAM instance profile; attach one with ec2 associate-iam-instance-profile\r\n',
+        'eu-west-1,i-1,,running,,NON_COMPLIANT,no-instance-profile,No IAM instance profile: attach one with ec2 associate-iam-instance-profile (app-tier tag tier=app)\r\n',
     );
   });
 });

@@ -28,7 +28,7 @@ describe('decide: requireRoleInProfile', () => {
       compliance: ComplianceType.NonCompliant,
       reason: Reason.ProfileWithoutRole,
       annotation:
-        'App-tier instance (tier=app) has instance profile arn:aws:iam::123456789012:instance-profile/app with no IAM role in it (or the profile no longer exists), so it gets no credentials; add one with iam add-role-to-instance-profile',
+        'Instance profile holds no IAM role or no longer exists (app): add a role with iam add-role-to-instance-profile (app-tier tag tier=app)',
     });
   });
 
@@ -41,7 +41,7 @@ describe('decide: requireRoleInProfile', () => {
       compliance: ComplianceType.NonCompliant,
       reason: Reason.ProfileWithoutRole,
       annotation:
-        "App-tier instance (tier=app) has instance profile arn:aws:iam::123456789012:instance-profile/app, which could not be checked for an IAM role (requireRoleInProfile is on); check it with iam get-instance-profile in the instance's account",
+        "Instance profile's IAM role could not be checked (app): check it with iam get-instance-profile in the instance's account (app-tier tag tier=app)",
     });
   });
 

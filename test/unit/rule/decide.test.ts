@@ -43,7 +43,7 @@ describe('decide: the sample events', () => {
 
     // Assess
     expect(decision.annotation).toBe(
-      'App-tier instance (tier=app) has no IAM instance profile; attach one with ec2 associate-iam-instance-profile',
+      'No IAM instance profile: attach one with ec2 associate-iam-instance-profile (app-tier tag tier=app)',
     );
   });
 });
@@ -52,15 +52,15 @@ describe('decide: a real profile association without an ARN', () => {
   it.each([
     [
       'arn null, id null',
-      'App-tier instance (tier=app) has an instance profile association with neither ARN nor id, so no profile can be verified; check it with ec2 describe-iam-instance-profile-associations',
+      'Profile association with neither ARN nor id: check it with ec2 describe-iam-instance-profile-associations (app-tier tag tier=app)',
     ],
     [
       'id only',
-      'App-tier instance (tier=app) has an instance profile association without an ARN (profile id AIPAJ5EXAMPLE), so the profile cannot be verified; check it with ec2 describe-iam-instance-profile-associations',
+      'Profile association without an ARN (profile id AIPAJ5EXAMPLE): check it with ec2 describe-iam-instance-profile-associations (app-tier tag tier=app)',
     ],
     [
       'arn empty, id set',
-      'App-tier instance (tier=app) has an instance profile association without an ARN (profile id AIPAJ5EXAMPLE), so the profile cannot be verified; check it with ec2 describe-iam-instance-profile-associations',
+      'Profile association without an ARN (profile id AIPAJ5EXAMPLE): check it with ec2 describe-iam-instance-profile-associations (app-tier tag tier=app)',
     ],
   ] as [ProfileWithoutArnCase, string][])('%s: NON_COMPLIANT, saying what was found', (name, annotation) => {
     // Prepare
@@ -338,13 +338,28 @@ describe('decide: a tag key in another case', () => {
     );
   });
 
-  it('is named only when the exact key is missing and a key differing only in case is present', () => {
+  it('is not named when the value under the other spelling would not be app tier either', () => {
+    // Act
+    const decision = decide(appInstance({ tags: new Map([['Tier', 'web']]) }), PARAMETERS, {
+      eventLeftScope: false,
+    });
+
+    // Assess
+    expect(decision).toMatchObject({ compliance: ComplianceType.NotApplicable, reason: Reason.NotAppTier });
+    expect(decision.annotation).not.toContain('Tier');
+  });
+
+  it('is named only when the exact key is missing and a key differing only in case holds an app-tier value', () => {
     fc.assert(
       fc.property(instanceView, ruleParameters, fc.boolean(), (view, parameters, eventLeftScope) => {
         const { key } = parameters.tag;
         const onlyInOtherCase =
           !view.tags.has(key) &&
-          [...view.tags.keys()].some((candidate) => candidate.toLowerCase() === key.toLowerCase());
+          [...view.tags].some(
+            ([candidate, value]) =>
+              candidate.toLowerCase() === key.toLowerCase() &&
+              isAppTier(new Map([[key, value]]), parameters.tag),
+          );
         const decision = decide(view, parameters, { eventLeftScope });
         return (
           (decision.reason === Reason.TagKeyCase) ===

@@ -3,6 +3,7 @@ import { InvalidParametersError } from '../../../src/errors.js';
 import {
   completeParameters,
   describeTag,
+  describeTagWithin,
   parseRuleParameters,
   RULE_PARAMETER_NAMES,
 } from '../../../src/rule/parameters.js';
@@ -347,5 +348,23 @@ describe('describeTag', () => {
     [{ key: 'tier', values: '*' as const }, 'tier=*'],
   ])('%o → %s', (tag, text) => {
     expect(describeTag(tag)).toBe(text);
+  });
+});
+
+describe('describeTagWithin', () => {
+  const tag = { key: 'tier', values: ['a1', 'b2', 'c3', 'd4', 'e5', 'f6'] };
+
+  it('is describeTag when that fits', () => {
+    expect(describeTagWithin(tag, 100)).toBe('tier=a1|b2|c3|d4|e5|f6');
+  });
+
+  it('leaves values out of the middle, saying how many, keeping the first and the last', () => {
+    expect(describeTagWithin(tag, 21)).toBe('tier=a1|b2|…(+3)…|f6');
+    expect(describeTagWithin(tag, 18)).toBe('tier=a1|…(+4)…|f6');
+  });
+
+  it('keeps two values at least, even past the room', () => {
+    expect(describeTagWithin(tag, 5)).toBe('tier=a1|…(+4)…|f6');
+    expect(describeTagWithin({ key: 'tier', values: '*' }, 3)).toBe('tier=*');
   });
 });

@@ -12,9 +12,9 @@ import { type SweepInput, sweep } from '../../../src/run/sweep.js';
 const PARAMETERS: RuleParameters = { tag: { key: 'tier', values: ['app'] }, requireRoleInProfile: false };
 const AT = new Date('2026-11-28T00:00:00Z');
 const PROFILE = { Arn: 'arn:aws:iam::123456789012:instance-profile/app', Id: 'AIPA' };
-const COMPLIANT_NOTE = `App-tier instance (tier=app) gets its credentials from an IAM role through instance profile ${PROFILE.Arn}`;
+const COMPLIANT_NOTE = 'Has instance profile app attached (app-tier tag tier=app)';
 const NO_PROFILE_NOTE =
-  'App-tier instance (tier=app) has no IAM instance profile; attach one with ec2 associate-iam-instance-profile';
+  'No IAM instance profile: attach one with ec2 associate-iam-instance-profile (app-tier tag tier=app)';
 
 const instance = (id: string, withProfile: boolean): Instance => ({
   InstanceId: id,
@@ -105,7 +105,7 @@ describe('sweep', () => {
     const stale = result.report.wouldSend.filter((e) => e.ComplianceType === 'NOT_APPLICABLE');
     expect(stale.map((e) => e.ComplianceResourceId)).toEqual(['i-gone', 'i-untagged']);
     expect(stale[0]?.Annotation).toBe(
-      'No longer a live app-tier instance (tier=app): deleted, terminated or untagged',
+      'No longer a live app-tier instance: deleted, terminated or untagged (app-tier tag tier=app)',
     );
   });
 

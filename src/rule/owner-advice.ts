@@ -1,0 +1,116 @@
+import { type Elastic, name } from './annotation.js';
+import { Reason } from './compliance.js';
+import { type Owner, OwnerKind } from './owner.js';
+
+/** The NON_COMPLIANT reasons: each has its own fix at the source. */
+export type NonCompliantReason =
+  | typeof Reason.NoProfile
+  | typeof Reason.ProfileWithoutArn
+  | typeof Reason.ProfileNotAllowed
+  | typeof Reason.ProfileWithoutRole;
+
+const launchTemplateOf = (owner: Owner): (string | Elastic)[] => {
+  const template = owner.launchTemplate;
+  if (template === undefined) return [];
+  return [
+    ` from launch template ${template.id}`,
+    template.version === undefined ? '' : ` (version ${template.version})`,
+  ];
+};
+
+/**
+ * Who owns the instance, as annotation parts (names shorten first when the annotation is too long):
+ * `launched by Auto Scaling group web-asg from launch template lt-0abc (version 3)`.
+ */
+export const describeOwner = (owner: Owner): (string | Elastic)[] => {
+  switch (owner.kind) {
+    case OwnerKind.EksNodeGroup: {
+      const group = owner.eksNodeGroup as NonNullable<Owner['eksNodeGroup']>;
+      return ['in EKS managed node group ', name(group.name), ' of cluster ', name(group.cluster)];
+    }
+    case OwnerKind.ElasticBeanstalk:
+      return ['in Elastic Beanstalk environment ', name(owner.elasticBeanstalkEnvironment ?? '')];
+    case OwnerKind.Karpenter:
+      return ['launched by Karpenter NodePool ', name(owner.karpenterNodePool ?? '')];
+    case OwnerKind.AutoScalingGroup:
+      return [
+        'launched by Auto Scaling group ',
+        name(owner.autoScalingGroup ?? ''),
+        ...(owner.stack === undefined ? [] : [' (stack ', name(owner.stack.name), ')']),
+        ...launchTemplateOf(owner),
+      ];
+    case OwnerKind.Ec2Fleet:
+      return ['launched by EC2 Fleet ', owner.ec2Fleet ?? '', ...launchTemplateOf(owner)];
+    case OwnerKind.SpotFleet:
+      return ['launched by Spot Fleet request ', owner.spotFleetRequest ?? '', ...launchTemplateOf(owner)];
+    case OwnerKind.CloudFormationStack: {
+      const stack = owner.stack as NonNullable<Owner['stack']>;
+      return [
+        'in CloudFormation stack ',
+        name(stack.name),
+        ...(stack.logicalId === undefined ? [] : [' (resource ', name(stack.logicalId), ')']),
+      ];
+    }
+    case OwnerKind.LaunchTemplate:
+      return ['launched', ...launchTemplateOf(owner)];
+  }
+};
+
+/** Where the owner sets its instances' profile. */
+const placeOf = (owner: Owner): string => {
+  // The owner's description names the stack already.
+  const inStack = owner.stack === undefined ? '' : ' in the stack';
+  switch (owner.kind) {
+    case OwnerKind.EksNodeGroup:
+      return 'the node group (its node role)';
+    case OwnerKind.ElasticBeanstalk:
+      return "the environment's IamInstanceProfile option";
+    case OwnerKind.Karpenter:
+      return 'its EC2NodeClass (role or instanceProfile)';
+    case OwnerKind.AutoScalingGroup:
+      return owner.launchTemplate === undefined
+        ? `a new launch configuration${inStack}`
+        : `the launch template${inStack}`;
+    case OwnerKind.Ec2Fleet:
+      return "the fleet's launch template";
+    case OwnerKind.SpotFleet:
+      return "a new request's launch specification";
+    case OwnerKind.CloudFormationStack:
+      return "the stack's template";
+    case OwnerKind.LaunchTemplate:
+      return 'the launch template';
+  }
+};
+
+/** What follows a change at the source: what a profile attached to this instance alone would come to. */
+const consequenceOf = (owner: Owner): string => {
+  switch (owner.kind) {
+    case OwnerKind.CloudFormationStack:
+      return ' and update the stack; by hand it is drift';
+    case OwnerKind.LaunchTemplate:
+      return ' for new launches; here: ec2 associate-iam-instance-profile';
+    default:
+      return ', or replacements repeat this';
+  }
+};
+
+/**
+ * The fix at the source of an owned instance, for a NON_COMPLIANT reason: `set an instance profile in the
+ * launch template, or replacements repeat this`. `profileHoldsRole` tells the two cases of
+ * ProfileWithoutRole apart (false: no role; undefined: not checked).
+ */
+export const fixAtSource = (owner: Owner, reason: NonCompliantReason, profileHoldsRole?: boolean): string => {
+  const place = placeOf(owner);
+  switch (reason) {
+    case Reason.NoProfile:
+      return `set an instance profile in ${place}${consequenceOf(owner)}`;
+    case Reason.ProfileNotAllowed:
+      return `set an allowed instance profile in ${place}${consequenceOf(owner)}`;
+    case Reason.ProfileWithoutRole:
+      return profileHoldsRole === false
+        ? `add a role (iam add-role-to-instance-profile) or set another in ${place}`
+        : `check it with iam get-instance-profile; it is set in ${place}`;
+    case Reason.ProfileWithoutArn:
+      return `see ec2 describe-iam-instance-profile-associations; it is set in ${place}`;
+  }
+};

@@ -1,0 +1,224 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_ANNOTATION_LENGTH } from '../../../src/rule/annotation.js';
+import { ComplianceType, Reason } from '../../../src/rule/compliance.js';
+import { decide } from '../../../src/rule/decide.js';
+import type { InstanceView } from '../../../src/rule/instance-view.js';
+import { type Owner, OwnerKind, OwnerTag, ownerFromTags } from '../../../src/rule/owner.js';
+import type { RuleParameters } from '../../../src/rule/parameters.js';
+import { APP_PROFILE, appInstance } from '../../support/instances.js';
+
+const PARAMETERS: RuleParameters = { tag: { key: 'tier', values: ['app'] }, requireRoleInProfile: false };
+const ALLOW_OTHER: RuleParameters = {
+  ...PARAMETERS,
+  allowedInstanceProfileArns: new Set(['arn:aws:iam::123456789012:instance-profile/approved']),
+};
+const REQUIRE_ROLE: RuleParameters = { ...PARAMETERS, requireRoleInProfile: true };
+
+const ownedBy = (tags: Record<string, string>): Owner => {
+  const owner = ownerFromTags(new Map(Object.entries(tags)));
+  if (owner === undefined) throw new Error('no owner in the tags');
+  return owner;
+};
+
+/** One owner of every kind, with what its annotation must name and where it says the fix goes. */
+const OWNERS: readonly { owner: Owner; names: string; place: string; after: string }[] = [
+  {
+    owner: ownedBy({ [OwnerTag.EksCluster]: 'prod', [OwnerTag.EksNodeGroup]: 'workers' }),
+    names: 'in EKS managed node group workers of cluster prod',
+    place: 'the node group (its node role)',
+    after: ', or replacements repeat this',
+  },
+  {
+    owner: ownedBy({ [OwnerTag.ElasticBeanstalkEnvironment]: 'api-prod' }),
+    names: 'in Elastic Beanstalk environment api-prod',
+    place: "the environment's IamInstanceProfile option",
+    after: ', or replacements repeat this',
+  },
+  {
+    owner: ownedBy({ [OwnerTag.KarpenterNodePool]: 'default' }),
+    names: 'launched by Karpenter NodePool default',
+    place: 'its EC2NodeClass (role or instanceProfile)',
+    after: ', or replacements repeat this',
+  },
+  {
+    owner: ownedBy({
+      [OwnerTag.AutoScalingGroup]: 'web-asg',
+      [OwnerTag.LaunchTemplateId]: 'lt-0abc',
+      [OwnerTag.LaunchTemplateVersion]: '3',
+    }),
+    names: 'launched by Auto Scaling group web-asg from launch template lt-0abc (version 3)',
+    place: 'the launch template',
+    after: ', or replacements repeat this',
+  },
+  {
+    owner: ownedBy({ [OwnerTag.AutoScalingGroup]: 'web-asg', [OwnerTag.StackName]: 'prod-web' }),
+    names: 'launched by Auto Scaling group web-asg (stack prod-web)',
+    place: 'a new launch configuration in the stack',
+    after: ', or replacements repeat this',
+  },
+  {
+    owner: ownedBy({ [OwnerTag.Ec2Fleet]: 'fleet-0abc', [OwnerTag.LaunchTemplateId]: 'lt-0abc' }),
+    names: 'launched by EC2 Fleet fleet-0abc from launch template lt-0abc',
+    place: "the fleet's launch template",
+    after: ', or replacements repeat this',
+  },
+  {
+    owner: ownedBy({ [OwnerTag.SpotFleetRequest]: 'sfr-0abc' }),
+    names: 'launched by Spot Fleet request sfr-0abc',
+    place: "a new request's launch specification",
+    after: ', or replacements repeat this',
+  },
+  {
+    owner: ownedBy({ [OwnerTag.StackName]: 'prod-web', [OwnerTag.LogicalId]: 'WebServer' }),
+    names: 'in CloudFormation stack prod-web (resource WebServer)',
+    place: "the stack's template",
+    after: ' and update the stack; by hand it is drift',
+  },
+  {
+    owner: ownedBy({ [OwnerTag.LaunchTemplateId]: 'lt-0abc', [OwnerTag.LaunchTemplateVersion]: '7' }),
+    names: 'launched from launch template lt-0abc (version 7)',
+    place: 'the launch template',
+    after: ' for new launches; here: ec2 associate-iam-instance-profile',
+  },
+];
+
+/** Every NON_COMPLIANT case: the instance, the parameters, the reason, and the fix at the source. */
+const REASONS: readonly {
+  name: string;
+  view: Partial<InstanceView>;
+  parameters: RuleParameters;
+  reason: Reason;
+  fix: (place: string, after: string) => string;
+}[] = [
+  {
+    name: 'no profile',
+    view: { instanceProfileArn: undefined },
+    parameters: PARAMETERS,
+    reason: Reason.NoProfile,
+    fix: (place, after) => `set an instance profile in ${place}${after}`,
+  },
+  {
+    name: 'a profile without an ARN',
+    view: { instanceProfileArn: undefined, profileWithoutArn: { id: 'AIPA1' } },
+    parameters: PARAMETERS,
+    reason: Reason.ProfileWithoutArn,
+    fix: (place) => `see ec2 describe-iam-instance-profile-associations; it is set in ${place}`,
+  },
+  {
+    name: 'a profile not allowed',
+    view: {},
+    parameters: ALLOW_OTHER,
+    reason: Reason.ProfileNotAllowed,
+    fix: (place, after) => `set an allowed instance profile in ${place}${after}`,
+  },
+  {
+    name: 'a profile holding no role',
+    view: { profileHoldsRole: false },
+    parameters: REQUIRE_ROLE,
+    reason: Reason.ProfileWithoutRole,
+    fix: (place) => `add a role (iam add-role-to-instance-profile) or set another in ${place}`,
+  },
+  {
+    name: 'a profile whose role could not be checked',
+    view: {},
+    parameters: REQUIRE_ROLE,
+    reason: Reason.ProfileWithoutRole,
+    fix: (place) => `check it with iam get-instance-profile; it is set in ${place}`,
+  },
+];
+
+const TABLE = OWNERS.flatMap((owned) => REASONS.map((reason) => ({ ...owned, ...reason })));
+
+describe('the annotation of an owned NON_COMPLIANT instance', () => {
+  it('says what the issue example says, reason first', () => {
+    // Act
+    const decision = decide(
+      appInstance({ instanceProfileArn: undefined, owner: OWNERS[3]?.owner }),
+      PARAMETERS,
+      {
+        eventLeftScope: false,
+      },
+    );
+
+    // Assess
+    expect(decision.annotation).toBe(
+      'No IAM instance profile; launched by Auto Scaling group web-asg from launch template lt-0abc (version 3): ' +
+        'set an instance profile in the launch template, or replacements repeat this (app-tier tag tier=app)',
+    );
+  });
+
+  it.each(TABLE)('$owner.kind, $name: the reason, the owner and the fix at the source', (row) => {
+    // Prepare
+    const unowned = decide(appInstance(row.view), row.parameters, { eventLeftScope: false });
+
+    // Act
+    const owned = decide(appInstance({ ...row.view, owner: row.owner }), row.parameters, {
+      eventLeftScope: false,
+    });
+
+    // Assess: the same result; the reason as the unowned annotation words it, then who owns it and the fix
+    const reasonText = unowned.annotation.slice(0, unowned.annotation.indexOf(': '));
+    expect(owned).toMatchObject({ compliance: ComplianceType.NonCompliant, reason: row.reason });
+    expect(unowned.reason).toBe(row.reason);
+    expect(owned.annotation).toBe(
+      `${reasonText}; ${row.names}: ${row.fix(row.place, row.after)} (app-tier tag tier=app)`,
+    );
+    expect(owned.annotation.length).toBeLessThanOrEqual(MAX_ANNOTATION_LENGTH);
+  });
+
+  it('covers every kind of owner', () => {
+    expect(new Set(OWNERS.map((row) => row.owner.kind))).toEqual(new Set(Object.values(OwnerKind)));
+  });
+
+  it("keeps today's advice for an instance without an owner", () => {
+    // Act
+    const decision = decide(appInstance({ instanceProfileArn: undefined }), PARAMETERS, {
+      eventLeftScope: false,
+    });
+
+    // Assess
+    expect(decision.annotation).toBe(
+      'No IAM instance profile: attach one with ec2 associate-iam-instance-profile (app-tier tag tier=app)',
+    );
+  });
+
+  it('does not change the advice of a COMPLIANT owned instance', () => {
+    // Act
+    const decision = decide(appInstance({ owner: OWNERS[3]?.owner }), PARAMETERS, { eventLeftScope: false });
+
+    // Assess
+    expect(decision).toEqual({
+      compliance: ComplianceType.Compliant,
+      reason: Reason.UsesRole,
+      annotation: 'Has instance profile app attached (app-tier tag tier=app)',
+    });
+    expect(APP_PROFILE.endsWith('/app')).toBe(true);
+  });
+
+  it('keeps the reason and the fix whole when the names are as long as AWS allows', () => {
+    // Prepare: a real group name of 130 characters and a stack name as long
+    const group = `status-page-web-graphql--stg-west2--314741c3cad246cebf35d178c10d086750--2019-12-11-00-56-utc--ohdjsjstilmha6fg--WebServer`;
+    const owner = ownedBy({
+      [OwnerTag.AutoScalingGroup]: group,
+      [OwnerTag.StackName]: group.slice(0, 110),
+      [OwnerTag.LaunchTemplateId]: 'lt-0123456789abcdef0',
+      [OwnerTag.LaunchTemplateVersion]: '12',
+    });
+
+    // Act
+    const { annotation } = decide(appInstance({ instanceProfileArn: undefined, owner }), PARAMETERS, {
+      eventLeftScope: false,
+    });
+
+    // Assess
+    expect(annotation.length).toBeLessThanOrEqual(MAX_ANNOTATION_LENGTH);
+    expect(annotation.startsWith('No IAM instance profile; launched by Auto Scaling group status-page')).toBe(
+      true,
+    );
+    expect(annotation).toContain('from launch template lt-0123456789abcdef0 (version 12): ');
+    expect(annotation).toContain(
+      'set an instance profile in the launch template in the stack, or replacements repeat this',
+    );
+    expect(annotation.endsWith('or replacements repeat this')).toBe(true);
+  });
+});
