@@ -5,6 +5,7 @@ import type { ProfileRoles, ViewEnricher } from '../iam/profile-roles.js';
 import { keysInOtherCase } from '../rule/applicability.js';
 import { ComplianceType, type Decision, Reason } from '../rule/compliance.js';
 import type { InstanceView } from '../rule/instance-view.js';
+import type { Owner } from '../rule/owner.js';
 import { describeTag, type RuleParameters } from '../rule/parameters.js';
 import { decidePages } from '../run/decide-pages.js';
 import { mapBounded } from '../run/map-bounded.js';
@@ -25,6 +26,8 @@ export interface AuditResult {
   readonly name?: string;
   readonly state?: string;
   readonly instanceProfileArn?: string;
+  /** Who launched the instance and replaces it, from its tags (see `rule/owner.ts`). */
+  readonly owner?: Owner;
   readonly compliance: ComplianceType;
   readonly reason: Reason;
   readonly annotation: string;
@@ -98,6 +101,7 @@ const resultOf = (region: string, view: InstanceView, decision: Decision): Audit
     ...(name === undefined ? {} : { name }),
     ...(view.state === undefined ? {} : { state: view.state }),
     ...(view.instanceProfileArn === undefined ? {} : { instanceProfileArn: view.instanceProfileArn }),
+    ...(view.owner === undefined ? {} : { owner: view.owner }),
     compliance: decision.compliance,
     reason: decision.reason,
     annotation: decision.annotation,

@@ -1,5 +1,6 @@
 import { parseInstanceProfileArn } from '../aws/names.js';
 import { ComplianceType } from '../rule/compliance.js';
+import { ownerLabel } from '../rule/owner-advice.js';
 import { ANY_VALUE, describeTag, type RuleParameters } from '../rule/parameters.js';
 import { type AuditReport, type AuditResult, countResults, type RegionOutcome } from './audit.js';
 import { RemediationOutcome, type RemediationReport, type RemediationResult } from './remediate.js';
@@ -89,25 +90,44 @@ const otherCaseLine = (report: AuditReport, count: number): string => {
   );
 };
 
+/** A field of a row: its text (CSV, tables) and, where it is more than text, its JSON value. */
+interface Field<Row> {
+  readonly name: string;
+  readonly text: (row: Row) => string | undefined;
+  readonly json?: (row: Row) => unknown;
+}
+
+/** A field that is a string property of the row, under its own name. */
+const property = <Row>(name: keyof Row & string): Field<Row> => ({
+  name,
+  text: (row) => row[name] as string | undefined,
+});
+
 /** The fields of a result in JSON, in order; CSV has the same columns, in snake_case. */
-const AUDIT_FIELDS = [
-  'region',
-  'instanceId',
-  'name',
-  'state',
-  'instanceProfileArn',
-  'compliance',
-  'reason',
-  'annotation',
-] as const satisfies readonly (keyof AuditResult)[];
-const REMEDIATION_FIELDS = [
-  'region',
-  'instanceId',
-  'name',
-  'currentProfileArn',
-  'outcome',
-  'detail',
-] as const satisfies readonly (keyof RemediationResult)[];
+const AUDIT_FIELDS: readonly Field<AuditResult>[] = [
+  property('region'),
+  property('instanceId'),
+  property('name'),
+  property('state'),
+  property('instanceProfileArn'),
+  // CSV and tables name the owner; JSON gives its parts (kind, group, launch template, stack, ...).
+  {
+    name: 'owner',
+    text: (row) => (row.owner === undefined ? undefined : ownerLabel(row.owner)),
+    json: (row) => row.owner,
+  },
+  property('compliance'),
+  property('reason'),
+  property('annotation'),
+];
+const REMEDIATION_FIELDS: readonly Field<RemediationResult>[] = [
+  property('region'),
+  property('instanceId'),
+  property('name'),
+  property('currentProfileArn'),
+  property('outcome'),
+  property('detail'),
+];
 
 const snakeCase = (field: string): string => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
@@ -117,24 +137,23 @@ const snakeCase = (field: string): string => field.replace(/[A-Z]/g, (letter) =>
  */
 const machineReadable = <Row extends object>(
   format: OutputFormat,
-  fields: readonly (keyof Row & string)[],
+  fields: readonly Field<Row>[],
   rows: readonly Row[],
   regions: readonly RegionOutcome[],
   document: Record<string, unknown>,
   summary: Record<string, number>,
 ): Rendered | undefined => {
-  const value = (row: Row, field: keyof Row & string) => row[field] as string | undefined;
   if (format === OutputFormat.Json) {
     const results = rows.map((row) =>
-      Object.fromEntries(fields.map((field) => [field, value(row, field) ?? null])),
+      Object.fromEntries(fields.map((field) => [field.name, (field.json ?? field.text)(row) ?? null])),
     );
     const json = { ...document, regions: regionsJson(regions), results, summary };
     return { stdout: `${JSON.stringify(json, null, 2)}\n` };
   }
   if (format === OutputFormat.Csv) {
     const csv = toCsv(
-      fields.map(snakeCase),
-      rows.map((row) => fields.map((field) => value(row, field) ?? '')),
+      fields.map((field) => snakeCase(field.name)),
+      rows.map((row) => fields.map((field) => field.text(row) ?? '')),
     );
     const errors = failedRegions(regions);
     return { stdout: csv, ...(errors === '' ? {} : { stderr: errors }) };
@@ -157,13 +176,14 @@ export const renderAudit = (report: AuditReport, format: OutputFormat): Rendered
   } else {
     lines.push(
       toTable(
-        ['REGION', 'INSTANCE', 'NAME', 'STATE', 'PROFILE', 'RESULT', 'DETAIL'],
+        ['REGION', 'INSTANCE', 'NAME', 'STATE', 'PROFILE', 'OWNER', 'RESULT', 'DETAIL'],
         report.results.map((result) => [
           result.region,
           result.instanceId,
           result.name ?? NONE,
           result.state ?? NONE,
           profileName(result.instanceProfileArn),
+          result.owner === undefined ? NONE : ownerLabel(result.owner),
           result.compliance,
           result.annotation,
         ]),

@@ -114,3 +114,59 @@ export const fixAtSource = (owner: Owner, reason: NonCompliantReason, profileHol
       return `see ec2 describe-iam-instance-profile-associations; it is set in ${place}`;
   }
 };
+
+const templateLabel = (owner: Owner): string => {
+  const template = owner.launchTemplate;
+  if (template === undefined) return '';
+  return `launch template ${template.id}${template.version === undefined ? '' : ` v${template.version}`}`;
+};
+
+/** The owner in a few words, for a table's column: `Auto Scaling group web-asg, launch template lt-0abc v3`. */
+export const ownerLabel = (owner: Owner): string => {
+  const withTemplate = (label: string) =>
+    owner.launchTemplate === undefined ? label : `${label}, ${templateLabel(owner)}`;
+  switch (owner.kind) {
+    case OwnerKind.EksNodeGroup:
+      return `EKS node group ${owner.eksNodeGroup?.name} (cluster ${owner.eksNodeGroup?.cluster})`;
+    case OwnerKind.ElasticBeanstalk:
+      return `Elastic Beanstalk environment ${owner.elasticBeanstalkEnvironment}`;
+    case OwnerKind.Karpenter:
+      return `Karpenter NodePool ${owner.karpenterNodePool}`;
+    case OwnerKind.AutoScalingGroup:
+      return withTemplate(
+        `Auto Scaling group ${owner.autoScalingGroup}${owner.stack === undefined ? '' : ` (stack ${owner.stack.name})`}`,
+      );
+    case OwnerKind.Ec2Fleet:
+      return withTemplate(`EC2 Fleet ${owner.ec2Fleet}`);
+    case OwnerKind.SpotFleet:
+      return withTemplate(`Spot Fleet request ${owner.spotFleetRequest}`);
+    case OwnerKind.CloudFormationStack:
+      return `CloudFormation stack ${owner.stack?.name}${owner.stack?.logicalId === undefined ? '' : ` (${owner.stack.logicalId})`}`;
+    case OwnerKind.LaunchTemplate:
+      return templateLabel(owner);
+  }
+};
+
+/**
+ * The source a fix is made at, as a key: instances with the same key are fixed by one change. Instances
+ * launched from one launch template share it whatever launched them from it (groups, fleets, by hand) and
+ * whichever version they came from: the fix is a new version of that template.
+ */
+export const sourceKey = (owner: Owner): string => {
+  const template = owner.launchTemplate;
+  switch (owner.kind) {
+    case OwnerKind.EksNodeGroup:
+      return `eks:${owner.eksNodeGroup?.cluster}/${owner.eksNodeGroup?.name}`;
+    case OwnerKind.ElasticBeanstalk:
+      return `elasticbeanstalk:${owner.elasticBeanstalkEnvironment}`;
+    case OwnerKind.Karpenter:
+      return `karpenter:${owner.karpenterNodePool}`;
+    case OwnerKind.CloudFormationStack:
+      return `cloudformation:${owner.stack?.name}`;
+    default:
+      if (template !== undefined) return `launch-template:${template.id}`;
+      return owner.kind === OwnerKind.AutoScalingGroup
+        ? `autoscaling:${owner.autoScalingGroup}`
+        : `${owner.kind}:${owner.ec2Fleet ?? owner.spotFleetRequest}`;
+  }
+};

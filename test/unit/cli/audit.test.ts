@@ -440,8 +440,8 @@ describe('audit', () => {
 
     // Assess
     expect(run.stdout()).toBe(
-      'region,instance_id,name,state,instance_profile_arn,compliance,reason,annotation\r\n' +
-        'eu-west-1,i-1,,running,,NON_COMPLIANT,no-instance-profile,No IAM instance profile: attach one with ec2 associate-iam-instance-profile (app-tier tag tier=app)\r\n',
+      'region,instance_id,name,state,instance_profile_arn,owner,compliance,reason,annotation\r\n' +
+        'eu-west-1,i-1,,running,,,NON_COMPLIANT,no-instance-profile,No IAM instance profile: attach one with ec2 associate-iam-instance-profile (app-tier tag tier=app)\r\n',
     );
   });
 });

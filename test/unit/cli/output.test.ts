@@ -4,6 +4,7 @@ import type { AuditReport } from '../../../src/cli/audit.js';
 import { csvField, renderAudit, renderRemediation, toCsv, toTable } from '../../../src/cli/output.js';
 import type { RemediationReport } from '../../../src/cli/remediate.js';
 import { ComplianceType, Reason } from '../../../src/rule/compliance.js';
+import { OwnerKind } from '../../../src/rule/owner.js';
 
 const PROFILE = 'arn:aws:iam::123456789012:instance-profile/team/app';
 
@@ -32,6 +33,11 @@ const report: AuditReport = {
     {
       region: 'eu-west-1',
       instanceId: 'i-2',
+      owner: {
+        kind: OwnerKind.AutoScalingGroup,
+        autoScalingGroup: 'web',
+        launchTemplate: { id: 'lt-1', version: '3' },
+      },
       compliance: ComplianceType.NonCompliant,
       reason: Reason.NoProfile,
       annotation: 'has no IAM instance profile',
@@ -138,8 +144,11 @@ describe('renderAudit', () => {
     expect(stdout).toContain(
       'Audit of 2 region(s): tag tier=app, allowedInstanceProfileArns (1), requireRoleInProfile; from command line',
     );
-    expect(stdout).toMatch(/^eu-west-1 +i-1 +api, "blue" +running +app +COMPLIANT +uses a role$/m);
-    expect(stdout).toMatch(/^eu-west-1 +i-2 +- +- +- +NON_COMPLIANT +has no IAM instance profile$/m);
+    expect(stdout).toMatch(/^REGION +INSTANCE +NAME +STATE +PROFILE +OWNER +RESULT +DETAIL$/m);
+    expect(stdout).toMatch(/^eu-west-1 +i-1 +api, "blue" +running +app +- +COMPLIANT +uses a role$/m);
+    expect(stdout).toMatch(
+      /^eu-west-1 +i-2 +- +- +- +Auto Scaling group web, launch template lt-1 v3 +NON_COMPLIANT +has no IAM instance profile$/m,
+    );
     expect(stdout).toContain(
       '2 app-tier instance(s) in 1 region(s) scanned: 1 COMPLIANT, 1 NON_COMPLIANT, 0 NOT_APPLICABLE.',
     );
@@ -178,6 +187,7 @@ describe('renderAudit', () => {
           name: 'api, "blue"',
           state: 'running',
           instanceProfileArn: PROFILE,
+          owner: null,
           compliance: 'COMPLIANT',
           reason: 'uses-iam-role',
           annotation: 'uses a role',
@@ -188,6 +198,11 @@ describe('renderAudit', () => {
           name: null,
           state: null,
           instanceProfileArn: null,
+          owner: {
+            kind: 'auto-scaling-group',
+            autoScalingGroup: 'web',
+            launchTemplate: { id: 'lt-1', version: '3' },
+          },
           compliance: 'NON_COMPLIANT',
           reason: 'no-instance-profile',
           annotation: 'has no IAM instance profile',
@@ -209,12 +224,33 @@ describe('renderAudit', () => {
         'name',
         'state',
         'instance_profile_arn',
+        'owner',
         'compliance',
         'reason',
         'annotation',
       ],
-      ['eu-west-1', 'i-1', 'api, "blue"', 'running', PROFILE, 'COMPLIANT', 'uses-iam-role', 'uses a role'],
-      ['eu-west-1', 'i-2', '', '', '', 'NON_COMPLIANT', 'no-instance-profile', 'has no IAM instance profile'],
+      [
+        'eu-west-1',
+        'i-1',
+        'api, "blue"',
+        'running',
+        PROFILE,
+        '',
+        'COMPLIANT',
+        'uses-iam-role',
+        'uses a role',
+      ],
+      [
+        'eu-west-1',
+        'i-2',
+        '',
+        '',
+        '',
+        'Auto Scaling group web, launch template lt-1 v3',
+        'NON_COMPLIANT',
+        'no-instance-profile',
+        'has no IAM instance profile',
+      ],
     ]);
     expect(stderr).toBe('Region ap-east-1 was not scanned: AuthFailure: not opted in\n');
   });
