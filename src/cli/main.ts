@@ -4,7 +4,7 @@ import { CommandError, describeError, UsageError } from '../errors.js';
 import { audit, auditExitCode, DEFAULT_REGION_CONCURRENCY, loadProfileRoles } from './audit.js';
 import { type CliClients, cliClients } from './clients.js';
 import { ExitCode } from './exit-code.js';
-import { OutputFormat, type Rendered, renderAudit, renderRemediation } from './output.js';
+import { OutputFormat, type Rendered, renderAudit, renderOwnerGroups, renderRemediation } from './output.js';
 import { checkTargetProfile, remediate, remediationExitCode } from './remediate.js';
 import { checkParameterFlags, type ParameterFlags, resolveCliParameters } from './rule-parameters.js';
 import { Command, PROGRAM, USAGE, usageOf } from './usage.js';
@@ -29,13 +29,15 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   output: { type: 'string', short: 'o' },
   quiet: { type: 'boolean', short: 'q' },
+  'group-by': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   'instance-profile': { type: 'string' },
   apply: { type: 'boolean' },
   replace: { type: 'boolean' },
+  'include-owned': { type: 'boolean' },
 } as const;
 
-const REMEDIATE_ONLY = ['instance-profile', 'apply', 'replace'] as const;
+const REMEDIATE_ONLY = ['instance-profile', 'apply', 'replace', 'include-owned'] as const;
 const MAX_CONCURRENCY = 32;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'];
@@ -87,6 +89,13 @@ const parameterFlags = (values: Values): ParameterFlags => ({
 const isCommand = (name: string): name is Command => (Object.values(Command) as string[]).includes(name);
 
 const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCode> => {
+  if (command === Command.Remediate && values['group-by'] !== undefined) {
+    throw new UsageError('--group-by: only for audit');
+  }
+  const groupBy = values['group-by'];
+  if (groupBy !== undefined && groupBy !== 'owner') {
+    throw new UsageError(`--group-by must be owner, got "${groupBy}"`);
+  }
   if (command === Command.Audit) {
     const given = REMEDIATE_ONLY.filter((name) => values[name] !== undefined);
     if (given.length > 0) {
@@ -121,7 +130,7 @@ const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCod
 
   if (command === Command.Audit) {
     const report = await audit({ clients, parameters, source, ...scan });
-    print(renderAudit(report, format));
+    print(groupBy === undefined ? renderAudit(report, format) : renderOwnerGroups(report, format));
     return auditExitCode(report);
   }
 
@@ -137,6 +146,7 @@ const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCod
     instanceProfile,
     apply: values.apply === true,
     replace: values.replace === true,
+    includeOwned: values['include-owned'] === true,
     ...(scan.progress === undefined ? {} : { progress: scan.progress }),
   });
   print(renderRemediation(remediation, format));

@@ -3,6 +3,7 @@ import { ComplianceType } from '../rule/compliance.js';
 import { ownerLabel } from '../rule/owner-advice.js';
 import { ANY_VALUE, describeTag, type RuleParameters } from '../rule/parameters.js';
 import { type AuditReport, type AuditResult, countResults, type RegionOutcome } from './audit.js';
+import { groupByOwner, type OwnerGroup } from './owner-groups.js';
 import { RemediationOutcome, type RemediationReport, type RemediationResult } from './remediate.js';
 
 /** How a command prints its result: a table for people, JSON or CSV for machines. */
@@ -125,6 +126,7 @@ const REMEDIATION_FIELDS: readonly Field<RemediationResult>[] = [
   property('instanceId'),
   property('name'),
   property('currentProfileArn'),
+  property('owner'),
   property('outcome'),
   property('detail'),
 ];
@@ -142,12 +144,13 @@ const machineReadable = <Row extends object>(
   regions: readonly RegionOutcome[],
   document: Record<string, unknown>,
   summary: Record<string, number>,
+  rowsName = 'results',
 ): Rendered | undefined => {
   if (format === OutputFormat.Json) {
     const results = rows.map((row) =>
       Object.fromEntries(fields.map((field) => [field.name, (field.json ?? field.text)(row) ?? null])),
     );
-    const json = { ...document, regions: regionsJson(regions), results, summary };
+    const json = { ...document, regions: regionsJson(regions), [rowsName]: results, summary };
     return { stdout: `${JSON.stringify(json, null, 2)}\n` };
   }
   if (format === OutputFormat.Csv) {
@@ -199,6 +202,61 @@ export const renderAudit = (report: AuditReport, format: OutputFormat): Rendered
   return { stdout: lines.join('') };
 };
 
+/** `audit --group-by owner`: one row per source that leaves instances NON_COMPLIANT, most first. */
+export const renderOwnerGroups = (report: AuditReport, format: OutputFormat): Rendered => {
+  const groups = groupByOwner(report.results);
+  const fields: readonly Field<OwnerGroup>[] = [
+    { name: 'owner', text: (group) => group.owner },
+    {
+      name: 'nonCompliant',
+      text: (group) => String(group.nonCompliant),
+      json: (group) => group.nonCompliant,
+    },
+    { name: 'instances', text: (group) => String(group.instances), json: (group) => group.instances },
+    { name: 'exampleRegion', text: (group) => group.example.region },
+    { name: 'exampleInstanceId', text: (group) => group.example.instanceId },
+    { name: 'fix', text: (group) => group.fix },
+  ];
+  const document = {
+    command: 'audit',
+    groupBy: 'owner',
+    parameters: parametersJson(report.parameters),
+    source: report.source,
+  };
+  const machine = machineReadable(
+    format,
+    fields,
+    groups,
+    report.regions,
+    document,
+    countResults(report),
+    'groups',
+  );
+  if (machine !== undefined) return machine;
+
+  const lines = [`Sources of NON_COMPLIANT app-tier instances: ${describeParameters(report)}\n\n`];
+  if (groups.length === 0) {
+    lines.push('No app-tier instance is NON_COMPLIANT: nothing to fix.\n');
+  } else {
+    lines.push(
+      toTable(
+        ['OWNER', 'NON_COMPLIANT', 'INSTANCES', 'EXAMPLE', 'FIX'],
+        groups.map((group) => [
+          group.owner,
+          String(group.nonCompliant),
+          String(group.instances),
+          `${group.example.region} ${group.example.instanceId}`,
+          group.fix,
+        ]),
+      ),
+      '\n',
+      `${groups.reduce((sum, group) => sum + group.nonCompliant, 0)} NON_COMPLIANT instance(s) from ${groups.length} source(s).\n`,
+    );
+  }
+  lines.push(failedRegions(report.regions));
+  return { stdout: lines.join('') };
+};
+
 const outcomeCounts = (report: RemediationReport) => {
   const counts = Object.fromEntries(
     Object.values(RemediationOutcome).map((outcome) => [outcome, 0]),
@@ -215,6 +273,7 @@ export const renderRemediation = (report: RemediationReport, format: OutputForma
     mode: report.apply ? 'apply' : 'dry-run',
     instanceProfile: report.instanceProfile,
     replace: report.replace,
+    includeOwned: report.includeOwned,
     parameters: parametersJson(report.audit.parameters),
     source: report.audit.source,
   };

@@ -9,7 +9,9 @@ import {
 import { isInstanceProfileArn, isInstanceProfileName, parseInstanceProfileArn } from '../aws/names.js';
 import { CommandError, describeError, UsageError } from '../errors.js';
 import type { ProfileRoles } from '../iam/profile-roles.js';
-import { ComplianceType } from '../rule/compliance.js';
+import { ComplianceType, Reason } from '../rule/compliance.js';
+import { type Owner, OwnerKind } from '../rule/owner.js';
+import { fixAtSource, ownerLabel } from '../rule/owner-advice.js';
 import type { RuleParameters } from '../rule/parameters.js';
 import { mapBounded } from '../run/map-bounded.js';
 import type { AuditReport, AuditResult } from './audit.js';
@@ -28,6 +30,11 @@ export const RemediationOutcome = {
   AlreadyAttached: 'already-attached',
   /** Left alone: another profile is attached and --replace was not given. */
   Skipped: 'skipped',
+  /**
+   * Left alone: an Auto Scaling group, a stack or another owner launched it, and would undo a profile
+   * attached by hand (--include-owned attaches anyway).
+   */
+  SkippedOwned: 'skipped-owned',
   Failed: 'failed',
 } as const;
 export type RemediationOutcome = (typeof RemediationOutcome)[keyof typeof RemediationOutcome];
@@ -36,6 +43,8 @@ export interface RemediationResult {
   readonly region: string;
   readonly instanceId: string;
   readonly name?: string;
+  /** Who launched the instance (`ownerLabel`), when something did. */
+  readonly owner?: string;
   /** The profile attached before this run, if any. */
   readonly currentProfileArn?: string;
   readonly outcome: RemediationOutcome;
@@ -47,6 +56,7 @@ export interface RemediationReport {
   readonly instanceProfile: string;
   readonly apply: boolean;
   readonly replace: boolean;
+  readonly includeOwned: boolean;
   readonly results: readonly RemediationResult[];
 }
 
@@ -59,6 +69,8 @@ export interface RemediateOptions {
   readonly apply: boolean;
   /** Replace a profile that is already attached. */
   readonly replace: boolean;
+  /** Attach to owned instances too (those an Auto Scaling group, a stack, ... launched). */
+  readonly includeOwned?: boolean;
   /** Instances handled at once. */
   readonly concurrency?: number;
   readonly progress?: (line: string) => void;
@@ -176,6 +188,17 @@ const remediateOne = async (
   return { outcome: RemediationOutcome.Replaced, detail: `replaced ${current} with ${target}` };
 };
 
+/** Why an owned instance is left alone, and what to do instead. */
+const ownedDetail = (owner: Owner): string => {
+  const atSource =
+    owner.launchTemplate !== undefined &&
+    owner.kind !== OwnerKind.EksNodeGroup &&
+    owner.kind !== OwnerKind.Karpenter
+      ? 'fix its launch template (remediate --launch-templates)'
+      : `fix it there: ${fixAtSource(owner, Reason.NoProfile)}`;
+  return `launched by ${ownerLabel(owner)}, which would undo a profile attached here; ${atSource}, or pass --include-owned`;
+};
+
 /**
  * The seed's remediation without re-creating anything: attach the profile to every NON_COMPLIANT instance
  * of the audit with ec2:AssociateIamInstanceProfile, or, with --replace, switch an attached one with
@@ -197,10 +220,14 @@ export const remediate = async (options: RemediateOptions): Promise<RemediationR
         instanceId: found.instanceId,
         ...(found.name === undefined ? {} : { name: found.name }),
         ...(found.instanceProfileArn === undefined ? {} : { currentProfileArn: found.instanceProfileArn }),
+        ...(found.owner === undefined ? {} : { owner: ownerLabel(found.owner) }),
       };
       let result: RemediationResult;
       try {
-        result = { ...base, ...(await remediateOne(options, found)) };
+        result =
+          found.owner === undefined || options.includeOwned === true
+            ? { ...base, ...(await remediateOne(options, found)) }
+            : { ...base, outcome: RemediationOutcome.SkippedOwned, detail: ownedDetail(found.owner) };
       } catch (error) {
         result = { ...base, outcome: RemediationOutcome.Failed, detail: describeError(error) };
       }
@@ -213,6 +240,7 @@ export const remediate = async (options: RemediateOptions): Promise<RemediationR
     instanceProfile: options.instanceProfile,
     apply: options.apply,
     replace: options.replace,
+    includeOwned: options.includeOwned === true,
     results,
   };
 };
@@ -221,6 +249,7 @@ const LEFT_NON_COMPLIANT: ReadonlySet<RemediationOutcome> = new Set([
   RemediationOutcome.WouldAssociate,
   RemediationOutcome.WouldReplace,
   RemediationOutcome.Skipped,
+  RemediationOutcome.SkippedOwned,
 ]);
 
 /** 2 when a region or an action failed, 1 when an instance is left NON_COMPLIANT, 0 otherwise. */

@@ -52,6 +52,8 @@ List the app-tier EC2 instances of every enabled region (or of those named) and 
 credentials from an IAM role, decided as the AWS Config rule decides.
 
 ${SELECTION}
+  --group-by owner                 one row per source that leaves instances NON_COMPLIANT (launch
+                                   template, Auto Scaling group, stack, ...), most first, with its fix
 
 Exit codes:
   0  no app-tier instance is NON_COMPLIANT
