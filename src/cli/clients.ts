@@ -1,3 +1,4 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -10,6 +11,8 @@ import { awsClient, type ClientOverrides } from '../aws/client-options.js';
  */
 export interface CliClients {
   ec2(region: string): EC2Client;
+  /** Only `remediate --launch-templates` asks Auto Scaling (which groups launch from a template). */
+  autoScaling(region: string): AutoScalingClient;
   config(region: string): ConfigServiceClient;
   ssm(region: string): SSMClient;
   /** IAM is global; the region only picks the partition's endpoint. */
@@ -51,6 +54,7 @@ export const cliClients = (overrides: ClientOverrides = {}): CliClients => {
   const inRegion = (region: string): ClientOverrides => ({ ...overrides, region });
   return {
     ec2: perRegion((region) => awsClient(EC2Client, OWN_ACCOUNT, inRegion(region))),
+    autoScaling: perRegion((region) => awsClient(AutoScalingClient, OWN_ACCOUNT, inRegion(region))),
     config: perRegion((region) => awsClient(ConfigServiceClient, OWN_ACCOUNT, inRegion(region))),
     ssm: perRegion((region) => awsClient(SSMClient, OWN_ACCOUNT, inRegion(region))),
     iam: perRegion((region) => awsClient(IAMClient, OWN_ACCOUNT, inRegion(region))),

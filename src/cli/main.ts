@@ -4,7 +4,15 @@ import { CommandError, describeError, UsageError } from '../errors.js';
 import { audit, auditExitCode, DEFAULT_REGION_CONCURRENCY, loadProfileRoles } from './audit.js';
 import { type CliClients, cliClients } from './clients.js';
 import { ExitCode } from './exit-code.js';
-import { OutputFormat, type Rendered, renderAudit, renderOwnerGroups, renderRemediation } from './output.js';
+import { fixLaunchTemplates, templateFixExitCode } from './launch-templates.js';
+import {
+  OutputFormat,
+  type Rendered,
+  renderAudit,
+  renderOwnerGroups,
+  renderRemediation,
+  renderTemplateFixes,
+} from './output.js';
 import { checkTargetProfile, remediate, remediationExitCode } from './remediate.js';
 import { checkParameterFlags, type ParameterFlags, resolveCliParameters } from './rule-parameters.js';
 import { Command, PROGRAM, USAGE, usageOf } from './usage.js';
@@ -35,9 +43,18 @@ const OPTIONS = {
   apply: { type: 'boolean' },
   replace: { type: 'boolean' },
   'include-owned': { type: 'boolean' },
+  'launch-templates': { type: 'boolean' },
+  'set-default': { type: 'boolean' },
 } as const;
 
-const REMEDIATE_ONLY = ['instance-profile', 'apply', 'replace', 'include-owned'] as const;
+const REMEDIATE_ONLY = [
+  'instance-profile',
+  'apply',
+  'replace',
+  'include-owned',
+  'launch-templates',
+  'set-default',
+] as const;
 const MAX_CONCURRENCY = 32;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'];
@@ -106,6 +123,16 @@ const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCod
   if (command === Command.Remediate && target === undefined) {
     throw new UsageError('remediate needs --instance-profile NAME|ARN: the instance profile to attach');
   }
+  if (values['launch-templates'] === true) {
+    const forInstances = (['replace', 'include-owned'] as const).filter((name) => values[name] !== undefined);
+    if (forInstances.length > 0) {
+      throw new UsageError(
+        `${forInstances.map((name) => `--${name}`).join(', ')}: for instances, not with --launch-templates`,
+      );
+    }
+  } else if (values['set-default'] !== undefined) {
+    throw new UsageError('--set-default: only with --launch-templates');
+  }
   const flags = parameterFlags(values);
   checkParameterFlags(flags);
   const format = outputFormat(values.output);
@@ -140,6 +167,18 @@ const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCod
   // Refused before the scan: a profile that cannot make the instances compliant is not attached anywhere.
   await checkTargetProfile(instanceProfile, parameters, profileRoles);
   const report = await audit({ clients, parameters, source, ...scan, profileRoles });
+  if (values['launch-templates'] === true) {
+    const fixes = await fixLaunchTemplates({
+      clients,
+      audit: report,
+      instanceProfile,
+      apply: values.apply === true,
+      setDefault: values['set-default'] === true,
+      ...(scan.progress === undefined ? {} : { progress: scan.progress }),
+    });
+    print(renderTemplateFixes(fixes, format));
+    return templateFixExitCode(fixes);
+  }
   const remediation = await remediate({
     clients,
     audit: report,

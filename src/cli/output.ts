@@ -3,6 +3,7 @@ import { ComplianceType } from '../rule/compliance.js';
 import { ownerLabel } from '../rule/owner-advice.js';
 import { ANY_VALUE, describeTag, type RuleParameters } from '../rule/parameters.js';
 import { type AuditReport, type AuditResult, countResults, type RegionOutcome } from './audit.js';
+import { type TemplateFix, type TemplateFixReport, TemplateOutcome } from './launch-templates.js';
 import { groupByOwner, type OwnerGroup } from './owner-groups.js';
 import { RemediationOutcome, type RemediationReport, type RemediationResult } from './remediate.js';
 
@@ -254,6 +255,103 @@ export const renderOwnerGroups = (report: AuditReport, format: OutputFormat): Re
     );
   }
   lines.push(failedRegions(report.regions));
+  return { stdout: lines.join('') };
+};
+
+/** `remediate --launch-templates`: a row per launch template, then the groups that use each. */
+export const renderTemplateFixes = (report: TemplateFixReport, format: OutputFormat): Rendered => {
+  const fields: readonly Field<TemplateFix>[] = [
+    property('region'),
+    property('launchTemplateId'),
+    property('launchTemplateName'),
+    property('sourceVersion'),
+    {
+      name: 'newVersion',
+      text: (fix) => (fix.newVersion === undefined ? undefined : String(fix.newVersion)),
+      json: (fix) => fix.newVersion,
+    },
+    { name: 'madeDefault', text: (fix) => String(fix.madeDefault), json: (fix) => fix.madeDefault },
+    property('outcome'),
+    property('detail'),
+    { name: 'instanceIds', text: (fix) => fix.instanceIds.join(' '), json: (fix) => fix.instanceIds },
+    {
+      name: 'groups',
+      text: (fix) =>
+        fix.groups
+          .map((group) => `${group.name}@${group.version}:${group.launchesNewVersion ? 'new' : 'old'}`)
+          .join(' '),
+      json: (fix) => fix.groups,
+    },
+  ];
+  const counts = Object.fromEntries(
+    Object.values(TemplateOutcome).map((outcome) => [
+      outcome,
+      report.fixes.filter((fix) => fix.outcome === outcome).length,
+    ]),
+  );
+  const summary = { ...counts, notFromTemplates: report.notFromTemplates.length };
+  const document = {
+    command: 'remediate',
+    mode: report.apply ? 'apply' : 'dry-run',
+    launchTemplates: true,
+    instanceProfile: report.instanceProfile,
+    setDefault: report.setDefault,
+    parameters: parametersJson(report.audit.parameters),
+    source: report.audit.source,
+  };
+  const machine = machineReadable(
+    format,
+    fields,
+    report.fixes,
+    report.audit.regions,
+    document,
+    summary,
+    'templates',
+  );
+  if (machine !== undefined) return machine;
+
+  const lines = [
+    `${report.apply ? 'Launch template fix' : 'Dry run of the launch template fix'} with instance profile ` +
+      `${report.instanceProfile}: ${describeParameters(report.audit)}\n\n`,
+  ];
+  if (report.fixes.length === 0) {
+    lines.push('No NON_COMPLIANT app-tier instance was launched from a launch template: nothing to do.\n');
+  } else {
+    lines.push(
+      toTable(
+        ['REGION', 'LAUNCH TEMPLATE', 'FROM', 'NEW', 'RESULT', 'INSTANCES', 'DETAIL'],
+        report.fixes.map((fix) => [
+          fix.region,
+          fix.launchTemplateName === undefined
+            ? fix.launchTemplateId
+            : `${fix.launchTemplateId} (${fix.launchTemplateName})`,
+          fix.sourceVersion,
+          fix.newVersion === undefined ? NONE : String(fix.newVersion),
+          fix.outcome,
+          String(fix.instanceIds.length),
+          fix.detail,
+        ]),
+      ),
+    );
+    for (const fix of report.fixes.filter((entry) => entry.groups.length > 0)) {
+      lines.push(`\nAuto Scaling groups using ${fix.launchTemplateId}:\n`);
+      for (const group of fix.groups) {
+        lines.push(
+          `  ${group.name} (version ${group.version}): ${group.launchesNewVersion ? 'launches the new version' : 'keeps launching the old one'}\n` +
+            `    ${group.command}\n`,
+        );
+      }
+    }
+    if (!report.apply) lines.push('\nNothing was changed: run again with --apply to act.\n');
+    lines.push('No instance refresh was started: the commands above replace the instances.\n');
+  }
+  if (report.notFromTemplates.length > 0) {
+    lines.push(
+      `${report.notFromTemplates.length} NON_COMPLIANT instance(s) not launched from a launch template this can change ` +
+        '(none, or one its owner manages): see audit --group-by owner.\n',
+    );
+  }
+  lines.push(failedRegions(report.audit.regions));
   return { stdout: lines.join('') };
 };
 

@@ -84,7 +84,8 @@ const LIVE_ASSOCIATION_STATES = ['associating', 'associated'];
 export const isSameProfile = (arn: string, target: string): boolean =>
   target.startsWith('arn:') ? arn === target : parseInstanceProfileArn(arn)?.name === target;
 
-const specification = (target: string): IamInstanceProfileSpecification =>
+/** The profile to attach (a name or an ARN) as EC2 takes it. */
+export const profileSpecification = (target: string): IamInstanceProfileSpecification =>
   target.startsWith('arn:') ? { Arn: target } : { Name: target };
 
 /**
@@ -159,7 +160,7 @@ const remediateOne = async (
     const output = await ec2.send(
       new AssociateIamInstanceProfileCommand({
         InstanceId: found.instanceId,
-        IamInstanceProfile: specification(target),
+        IamInstanceProfile: profileSpecification(target),
       }),
     );
     const id = output.IamInstanceProfileAssociation?.AssociationId;
@@ -182,7 +183,7 @@ const remediateOne = async (
   await ec2.send(
     new ReplaceIamInstanceProfileAssociationCommand({
       AssociationId: association.AssociationId,
-      IamInstanceProfile: specification(target),
+      IamInstanceProfile: profileSpecification(target),
     }),
   );
   return { outcome: RemediationOutcome.Replaced, detail: `replaced ${current} with ${target}` };

@@ -63,18 +63,29 @@ ${ERROR_EXIT}
 
 /** `remediate --help`. */
 export const REMEDIATE_USAGE = `Usage: ${PROGRAM} remediate (--tag-key KEY --tag-value VALUES | --rule-name NAME)
-         --instance-profile NAME|ARN [--apply] [--replace] [options]
+         --instance-profile NAME|ARN [--apply] [--replace | --launch-templates [--set-default]] [options]
 
 Attach an instance profile to the NON_COMPLIANT app-tier instances the audit finds
-(ec2:AssociateIamInstanceProfile; nothing is re-created). A dry run unless --apply. The profile is
-checked first (iam:GetInstanceProfile): one that does not exist, or that cannot make the instances
-compliant, is refused before anything is scanned.
+(ec2:AssociateIamInstanceProfile; nothing is re-created), or set it in the launch templates they came
+from (--launch-templates). A dry run unless --apply. The profile is checked first
+(iam:GetInstanceProfile): one that does not exist, or that cannot make the instances compliant, is
+refused before anything is scanned.
 
 What to attach:
   --instance-profile NAME|ARN      the instance profile to attach (required)
   --apply                          act; without it, only print what would be done
   --replace                        also replace a profile already attached
                                    (ec2:ReplaceIamInstanceProfileAssociation)
+  --include-owned                  also attach to instances an owner launched (an Auto Scaling
+                                   group, a stack, ...); by default they are skipped, since the
+                                   owner's next replacement undoes it
+
+Or fix the source:
+  --launch-templates               for each launch template that launched a NON_COMPLIANT instance,
+                                   a new version from the instances' version with the profile set
+                                   (ec2:CreateLaunchTemplateVersion); says which Auto Scaling groups
+                                   launch from it, and prints the instance refresh command
+  --set-default                    make the new version the template's default
 
 ${SELECTION}
 

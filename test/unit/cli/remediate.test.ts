@@ -548,7 +548,9 @@ describe('remediate: owned instances', () => {
 
     // Assess
     expect(code).toBe(0);
-    expect(ec2.commandCalls(AssociateIamInstanceProfileCommand).map((call) => call.args[0].input.InstanceId)).toEqual(['i-1', 'i-asg', 'i-cfn']);
+    expect(
+      ec2.commandCalls(AssociateIamInstanceProfileCommand).map((call) => call.args[0].input.InstanceId),
+    ).toEqual(['i-1', 'i-asg', 'i-cfn']);
     expect(JSON.parse(run.stdout())).toMatchObject({ includeOwned: true });
   });
 
