@@ -144,3 +144,6 @@ export const describeError = (error: unknown): string => {
   const { name, message } = error;
   return name !== 'Error' && !message.startsWith(name) ? `${name}: ${message}` : message;
 };
+
+/** A file given to `scan` (a template, a plan, a cloud assembly) that cannot be read as one; the message names it. */
+export class ScanInputError extends named(RuleError, 'ScanInputError') {}

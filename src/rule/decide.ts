@@ -14,7 +14,9 @@ const decideInScope = (
   parameters: RuleParameters,
 ): Omit<Decision, 'annotation'> & { text: string } => {
   const who = `App-tier instance (${describeTag(parameters.tag)})`;
-  const profile = view.instanceProfileArn;
+  // A profile known only at deploy is attached, but never checked against the allow-list (see below).
+  const atDeploy = view.instanceProfileArn === undefined ? view.profileKnownAtDeploy?.profile : undefined;
+  const profile = view.instanceProfileArn ?? atDeploy;
   // An association without an ARN is not "no profile", but it cannot be checked either: never COMPLIANT.
   if (profile === undefined && view.profileWithoutArn !== undefined) {
     const { id } = view.profileWithoutArn;
@@ -35,6 +37,13 @@ const decideInScope = (
     };
   }
   const allowed = parameters.allowedInstanceProfileArns;
+  if (allowed !== undefined && atDeploy !== undefined) {
+    return {
+      compliance: ComplianceType.NonCompliant,
+      reason: Reason.ProfileNotVerifiable,
+      text: `${who} gets instance profile ${atDeploy}, attached, not verifiable before deploy against allowedInstanceProfileArns; name an allowed profile ARN`,
+    };
+  }
   if (allowed !== undefined && !allowed.has(profile)) {
     return {
       compliance: ComplianceType.NonCompliant,
