@@ -8,7 +8,6 @@ export type GuardTarget = (typeof GuardTarget)[keyof typeof GuardTarget];
 /** AWS Config's limit on a custom policy rule's PolicyText. */
 export const MAX_POLICY_TEXT = 10_000;
 
-
 /** A Guard string literal: single quotes, or double quotes for a value holding a single quote. */
 const literal = (value: string): string => {
   if (value.includes('\\') || (value.includes("'") && value.includes('"')))
@@ -114,15 +113,17 @@ const configRules = (parameters: RuleParameters): string[] => {
   const allowed = parameters.allowedInstanceProfileArns !== undefined;
   // Detective mode reads the configuration item (tags map, configuration.iamInstanceProfile.arn); proactive
   // mode the resource's configuration in CloudFormation's schema (configuration.Tags, .IamInstanceProfile).
-  // Where the item has the tags map, it wins over the configuration's list, as in the Lambda rule.
+  // Where the item has the tags map, it wins over the configuration's list, as in the Lambda rule. A map key
+  // is looked up with a `keys ==` filter: Guard matches `tags.tier` (and `tags['tier']`) to `Tier` too, and
+  // tag keys are case-sensitive.
   return [
     'rule app_tier_instance_profile when',
     "    resourceType == 'AWS::EC2::Instance'",
     "    configurationItemStatus not exists or configurationItemStatus not in ['ResourceDeleted', 'ResourceDeletedNotRecorded', 'ResourceNotRecorded']",
     '    configuration is_struct',
     "    configuration.state.name not exists or configuration.state.name not in ['terminated', 'shutting-down']",
-    `    tags[${key}] in %app_tier_values or tags not exists`,
-    `    tags[${key}] in %app_tier_values or configuration.tags[ key == ${key} value in %app_tier_values ] not empty or configuration.Tags[ Key == ${key} Value in %app_tier_values ] not empty`,
+    `    tags[ keys == ${key} ] in %app_tier_values or tags not exists`,
+    `    tags[ keys == ${key} ] in %app_tier_values or configuration.tags[ key == ${key} value in %app_tier_values ] not empty or configuration.Tags[ Key == ${key} Value in %app_tier_values ] not empty`,
     '{',
     '    configuration.iamInstanceProfile.arn is_string or configuration.IamInstanceProfile is_string',
     "    configuration.iamInstanceProfile.arn not in [''] or configuration.IamInstanceProfile not in ['']",
