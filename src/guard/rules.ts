@@ -125,8 +125,8 @@ const configRules = (parameters: RuleParameters): string[] => {
     `    tags[ keys == ${key} ] in %app_tier_values or tags not exists`,
     `    tags[ keys == ${key} ] in %app_tier_values or configuration.tags[ key == ${key} value in %app_tier_values ] not empty or configuration.Tags[ Key == ${key} Value in %app_tier_values ] not empty`,
     '{',
-    '    configuration.iamInstanceProfile.arn is_string or configuration.IamInstanceProfile is_string',
-    "    configuration.iamInstanceProfile.arn not in [''] or configuration.IamInstanceProfile not in ['']",
+    // A non-empty string: a negated check (`not in ['']`) would pass on a missing value.
+    '    configuration.iamInstanceProfile.arn == /^.+$/ or configuration.IamInstanceProfile == /^.+$/',
     ...(allowed
       ? [
           '    configuration.iamInstanceProfile.arn in %allowed_instance_profiles or configuration.IamInstanceProfile in %allowed_instance_profiles',
