@@ -2,8 +2,8 @@ import { pathToFileURL } from 'node:url';
 import { ComplianceType, Reason } from '../rule/compliance.js';
 import type { ScanFinding } from './scanned.js';
 
-/** The NON_COMPLIANT reasons a finding can have, as SARIF rules: one per way to fail the policy. */
-const RULES = [
+/** The NON_COMPLIANT reasons a finding can have, with a title and the fix: SARIF rules, CDK violations. */
+export const FINDING_RULES = [
   [
     Reason.NoProfile,
     'App-tier instance without an IAM instance profile',
@@ -52,7 +52,7 @@ export const toSarif = (findings: readonly ScanFinding[], tool: SarifTool, root 
           name: tool.name,
           semanticVersion: tool.version,
           informationUri: tool.informationUri,
-          rules: RULES.map(([id, name, help]) => ({
+          rules: FINDING_RULES.map(([id, name, help]) => ({
             id,
             name: name.replace(/[^A-Za-z]+(.)?/g, (_, next?: string) => next?.toUpperCase() ?? ''),
             shortDescription: { text: name },
@@ -72,7 +72,7 @@ export const toSarif = (findings: readonly ScanFinding[], tool: SarifTool, root 
           const notes = finding.notes.length === 0 ? '' : ` (${finding.notes.join('; ')})`;
           return {
             ruleId: decision.reason,
-            ruleIndex: RULES.findIndex(([id]) => id === decision.reason),
+            ruleIndex: FINDING_RULES.findIndex(([id]) => id === decision.reason),
             level: 'error',
             message: { text: `${location.id}: ${decision.annotation}${notes}` },
             locations: [
