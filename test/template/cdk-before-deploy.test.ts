@@ -21,17 +21,12 @@ const synthWith = (plugin: IPolicyValidationPluginBeta1, build: (stack: Stack) =
   return () => app.synth();
 };
 const appTierCfnInstance = (stack: Stack, profile?: string) =>
-  new ec2.CfnInstance(
-    stack,
-    'AppServer',
-    {
-      imageId: 'ami-0abcd1234abcd1234',
-      instanceType: 't3.micro',
-      tags: [{ key: 'tier', value: 'app' }],
-      ...(profile === undefined ? {} : { iamInstanceProfile: profile }),
-    },
-    SYNTH_TIMEOUT,
-  );
+  new ec2.CfnInstance(stack, 'AppServer', {
+    imageId: 'ami-0abcd1234abcd1234',
+    instanceType: 't3.micro',
+    tags: [{ key: 'tier', value: 'app' }],
+    ...(profile === undefined ? {} : { iamInstanceProfile: profile }),
+  });
 
 // Synthesis loads aws-cdk-lib and writes cloud assemblies: slow on a busy machine.
 const SYNTH_TIMEOUT = 60_000;
