@@ -6,6 +6,7 @@
 //   4. decisions per second of the pure decision function;
 //   5. cost: Config evaluations recorded a month and their price, recording everything against only changes
 //      (BENCH_COST_N, default 1000,10000,100000), and the change path's choice (BENCH_CHANGE_EVENTS, 1000).
+//   6. before deploy: `scan` against `cfn-guard validate` on 1,000 generated templates (BENCH_SCAN_TEMPLATES).
 //
 // Knobs (environment): BENCH_COLD_RUNS (default 15), BENCH_NODE (the node binary of the cold-start
 // processes, e.g. a Node 24 to match the Lambda runtime), BENCH_SWEEP_N (default 1000,10000,100000),
@@ -68,3 +69,6 @@ section('Cost: what the rule records in Config (docs/cost.md)');
 runTs('bench/cost.ts');
 console.log('');
 runTs('bench/change-stream.ts');
+
+section('Before deploy: scan against cfn-guard validate (docs/before-deploy.md)');
+runTs('bench/scan-vs-guard.ts');

@@ -144,3 +144,9 @@ export const describeError = (error: unknown): string => {
   const { name, message } = error;
   return name !== 'Error' && !message.startsWith(name) ? `${name}: ${message}` : message;
 };
+
+/** A file given to `scan` (a template, a plan, a cloud assembly) that cannot be read as one; the message names it. */
+export class ScanInputError extends named(RuleError, 'ScanInputError') {}
+
+/** The parameters cannot be written as Guard rules (a quote Guard cannot hold, a policy over Config's limit). */
+export class GuardRulesError extends named(RuleError, 'GuardRulesError') {}

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { isRegionName } from '../aws/names.js';
 import { CommandError, describeError, UsageError } from '../errors.js';
 import { audit, auditExitCode, DEFAULT_REGION_CONCURRENCY, loadProfileRoles } from './audit.js';
+import { runGuard, runScan } from './before-deploy.js';
 import { type CliClients, cliClients } from './clients.js';
 import { ExitCode } from './exit-code.js';
 import { fixLaunchTemplates, templateFixExitCode } from './launch-templates.js';
@@ -221,6 +222,14 @@ export const main = async (argv: readonly string[], io: CliIo): Promise<ExitCode
 
   const previousProfile = process.env.AWS_PROFILE;
   try {
+    // scan and guard read files, not AWS: their own options (src/cli/before-deploy.ts).
+    if (name === Command.Scan || name === Command.Guard) {
+      if (args.includes('--help') || args.includes('-h')) {
+        io.stdout(usageOf(name));
+        return ExitCode.Ok;
+      }
+      return (name === Command.Scan ? runScan : runGuard)(args, io);
+    }
     const values = parseOptions(args);
     if (values.help === true) {
       io.stdout(usageOf(name));

@@ -25,6 +25,7 @@ const NON_COMPLIANT_REASONS: ReadonlySet<Reason> = new Set([
   Reason.NoProfile,
   Reason.ProfileWithoutArn,
   Reason.ProfileNotAllowed,
+  Reason.ProfileNotVerifiable,
   Reason.ProfileWithoutRole,
 ]);
 

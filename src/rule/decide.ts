@@ -41,9 +41,14 @@ const decideInScope = (
   view: InstanceView,
   parameters: RuleParameters,
 ): InScope & { parts: (string | Elastic)[] } => {
-  const profile = view.instanceProfileArn;
+  // A profile known only at deploy is attached, but never checked against the allow-list (see below).
+  const atDeploy = view.instanceProfileArn === undefined ? view.profileKnownAtDeploy?.profile : undefined;
+  const profile = view.instanceProfileArn ?? atDeploy;
   // The profile's name says which it is (an instance can only have a profile of its own account).
-  const profileName = profile === undefined ? '' : (parseInstanceProfileArn(profile)?.name ?? profile);
+  const profileName =
+    profile === undefined || atDeploy !== undefined
+      ? (profile ?? '')
+      : (parseInstanceProfileArn(profile)?.name ?? profile);
   // An association without an ARN is not "no profile", but it cannot be checked either: never COMPLIANT.
   if (profile === undefined && view.profileWithoutArn !== undefined) {
     const { id } = view.profileWithoutArn;
@@ -67,6 +72,19 @@ const decideInScope = (
     );
   }
   const allowed = parameters.allowedInstanceProfileArns;
+  if (allowed !== undefined && atDeploy !== undefined) {
+    return nonCompliant(
+      view,
+      parameters,
+      Reason.ProfileNotVerifiable,
+      [
+        'Instance profile attached, not verifiable before deploy against allowedInstanceProfileArns (',
+        name(atDeploy),
+        ')',
+      ],
+      'name an allowed profile ARN',
+    );
+  }
   if (allowed !== undefined && !allowed.has(profile)) {
     return nonCompliant(
       view,
@@ -136,4 +154,5 @@ export const needsProfileRole = (
   context: DecisionContext,
 ): view is InstanceView & { readonly instanceProfileArn: string } =>
   view.profileHoldsRole === undefined &&
+  view.instanceProfileArn !== undefined &&
   decide(view, parameters, context).reason === Reason.ProfileWithoutRole;

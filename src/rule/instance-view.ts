@@ -28,6 +28,13 @@ export interface InstanceView {
    * tags: it changes the advice of a NON_COMPLIANT annotation, never the compliance type.
    */
   readonly owner?: Owner;
+  /**
+   * Present when a file (a template, a plan) attaches an instance profile whose ARN is known only at deploy:
+   * a profile the same template creates, a parameter without a default, a value Terraform knows after apply.
+   * The instance will have a profile, but which one cannot be checked before deploy. `profile` says what the
+   * file names (`Ref AppProfile`, `aws_iam_instance_profile.app.name`).
+   */
+  readonly profileKnownAtDeploy?: { readonly profile: string };
   /** When Config captured the item (change events); the evaluation's OrderingTimestamp. */
   readonly capturedAt?: Date;
   /**

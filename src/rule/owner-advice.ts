@@ -7,6 +7,7 @@ export type NonCompliantReason =
   | typeof Reason.NoProfile
   | typeof Reason.ProfileWithoutArn
   | typeof Reason.ProfileNotAllowed
+  | typeof Reason.ProfileNotVerifiable
   | typeof Reason.ProfileWithoutRole;
 
 const launchTemplateOf = (owner: Owner): (string | Elastic)[] => {
@@ -106,6 +107,8 @@ export const fixAtSource = (owner: Owner, reason: NonCompliantReason, profileHol
       return `set an instance profile in ${place}${consequenceOf(owner)}`;
     case Reason.ProfileNotAllowed:
       return `set an allowed instance profile in ${place}${consequenceOf(owner)}`;
+    case Reason.ProfileNotVerifiable:
+      return `name an allowed profile ARN in ${place}`;
     case Reason.ProfileWithoutRole:
       return profileHoldsRole === false
         ? `add a role (iam add-role-to-instance-profile) or set another in ${place}`

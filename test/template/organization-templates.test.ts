@@ -29,9 +29,12 @@ import {
 
 const TEMPLATES_DIR = new URL('../../templates/', import.meta.url);
 const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
-const TEMPLATE_FILES = readdirSync(TEMPLATES_DIR)
+/** The templates checked before deploy, documented in docs/before-deploy.md (test/template/custom-policy-rule.test.ts). */
+const BEFORE_DEPLOY_FILES = ['custom-policy-rule.yaml', 'guard-hook.yaml'];
+const ALL_TEMPLATE_FILES = readdirSync(TEMPLATES_DIR)
   .filter((file) => file.endsWith('.yaml'))
   .sort();
+const TEMPLATE_FILES = ALL_TEMPLATE_FILES.filter((file) => !BEFORE_DEPLOY_FILES.includes(file));
 
 const load = (file: string): Template => readCloudFormationTemplate(new URL(file, TEMPLATES_DIR));
 const memberRole = load('member-execution-role.yaml');
@@ -106,7 +109,12 @@ const conditionHolds = (template: Template, name: string, parameters: Record<str
 const cfnLintAvailable = spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0;
 
 describe('templates/: every template', () => {
-  it('is one of the four documented templates', () => {
+  it('is one of the four documented templates, or one of those before deploy', () => {
+    const beforeDeploy = readFileSync(new URL('../../docs/before-deploy.md', import.meta.url), 'utf8');
+    for (const file of BEFORE_DEPLOY_FILES) expect(beforeDeploy).toContain(`templates/${file}`);
+    expect(ALL_TEMPLATE_FILES.filter((file) => BEFORE_DEPLOY_FILES.includes(file))).toEqual(
+      BEFORE_DEPLOY_FILES,
+    );
     expect(TEMPLATE_FILES).toEqual([
       'central-function.yaml',
       'conformance-pack.yaml',

@@ -88,7 +88,7 @@ describe('main: the command line', () => {
   });
 
   it.each([
-    [['scan'], 'error: unknown command "scan"'],
+    [['scour'], 'error: unknown command "scour"'],
     [['audit', '--bogus'], "error: Unknown option '--bogus'"],
     [['audit', ...TAG, '--apply'], 'error: --apply: only for remediate'],
     [['audit', ...TAG, '--output', 'xml'], 'error: --output must be one of table, json, csv, got "xml"'],
@@ -176,11 +176,11 @@ describe('main: the command line', () => {
     const run = captureIo();
 
     // Act
-    const code = await main(['help', 'scan'], run.io);
+    const code = await main(['help', 'scour'], run.io);
 
     // Assess
     expect(code).toBe(2);
-    expect(run.stderr()).toContain('error: unknown command "scan"');
+    expect(run.stderr()).toContain('error: unknown command "scour"');
   });
 });
 
