@@ -121,6 +121,13 @@ export class AwsCallTimeoutError extends RuleError {
 }
 
 /**
+ * Thrown in place of an error whose message or stack held the result token and could not be rewritten in
+ * place (a frozen error, a message with a getter only): the original's name and words, the token replaced.
+ * The original is not its cause: it still holds the token.
+ */
+export class RedactedError extends named(RuleError, 'RedactedError') {}
+
+/**
  * Base class of the command line's own errors (`audit`, `remediate`): apart from the rule's errors, since
  * they are about how the command was called or what it found, not about an evaluation.
  */
