@@ -84,6 +84,22 @@ export class CleanupError extends named(RuleError, 'CleanupError') {}
 /** The event is of another account than the function's, and no role to assume there is configured. */
 export class ForeignAccountError extends named(RuleError, 'ForeignAccountError') {}
 
+/**
+ * An oversized change notification names a configuration item that GetResourceConfigHistory does not return
+ * yet (its newest item is older), even after reading again: the invocation fails so that Lambda retries it,
+ * rather than evaluate the state before the change.
+ */
+export class HistoryLagError extends RuleError {
+  override name = 'HistoryLagError';
+  /** The resource, as `<type> <id>`. */
+  readonly resource: string;
+
+  constructor(message: string, resource: string, options?: ErrorOptions) {
+    super(message, options);
+    this.resource = resource;
+  }
+}
+
 /** AssumeRole failed: the message names the role and the account, and says what to check. */
 export class AssumeRoleError extends RuleError {
   override name = 'AssumeRoleError';

@@ -446,6 +446,28 @@ describe('handler', () => {
     expect(lines.join('')).toContain('Invocation failed');
   });
 
+  it('fails an oversized event whose history has not caught up yet, naming the resource, so that Lambda retries it', async () => {
+    // Prepare: the newest item Config returns was captured before the change the notification names.
+    config
+      .on(GetResourceConfigHistoryCommand)
+      .resolves({
+        configurationItems: [
+          { ...historyItem(), configurationItemCaptureTime: new Date('2017-04-05T22:00:00Z') },
+        ] as never,
+      });
+
+    // Act
+    const invocation = handler(loadEvent('oversized'), lambdaContext(5_000));
+
+    // Assess
+    await expect(invocation).rejects.toMatchObject({
+      name: 'HistoryLagError',
+      resource: 'AWS::EC2::Instance i-03402838daac1d611',
+    });
+    expect(config).toHaveReceivedCommandTimes(GetResourceConfigHistoryCommand, 1);
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
+
   it('fails the invocation when Config does not take the evaluation', async () => {
     // Prepare
     config
