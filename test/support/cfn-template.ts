@@ -138,6 +138,10 @@ export const resolveTemplate = (template: Template, overrides: Record<string, st
             ? items.join(String(list[0]))
             : node;
         }
+        case 'Fn::FindInMap': {
+          const [map, top, second] = list.map(resolve).map(String) as [string, string, string];
+          return template.Mappings?.[map]?.[top]?.[second] ?? node;
+        }
         case 'Fn::Select': {
           const items = resolve(list[1]);
           return Array.isArray(items) ? items[Number(list[0])] : node;

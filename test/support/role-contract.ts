@@ -69,26 +69,37 @@ export interface FunctionTargets {
   readonly queueArn: unknown;
 }
 
-/** What every rule function's own role holds: writing its logs, sending failed events to its queue. */
-export const functionGrants = (targets: FunctionTargets): Record<string, Grant> => ({
+/**
+ * What every rule function's own role holds: writing its logs, sending failed events to its queue, and, when
+ * the queue is encrypted with a KMS key, what SQS needs of that key to take a message from the sender.
+ */
+export const functionGrants = (targets: FunctionTargets, keyArn?: unknown): Record<string, Grant> => ({
   'logs:CreateLogStream': { resource: targets.logGroupArn },
   'logs:PutLogEvents': { resource: targets.logGroupArn },
   'sqs:SendMessage': { resource: targets.queueArn },
+  ...(keyArn === undefined
+    ? {}
+    : { 'kms:GenerateDataKey': { resource: keyArn }, 'kms:Decrypt': { resource: keyArn } }),
 });
 
 /** The single-account function role (template.yaml, AppTierIamRoleRule). */
 export const singleAccountRoleGrants = (
   targets: FunctionTargets,
   options: EvaluateOptions = {},
-): Record<string, Grant> => ({ ...evaluateGrants('${AWS::Region}', options), ...functionGrants(targets) });
+  keyArn?: unknown,
+): Record<string, Grant> => ({
+  ...evaluateGrants('${AWS::Region}', options),
+  ...functionGrants(targets, keyArn),
+});
 
 /** The central function role: no evaluation of its own, only the member role inside the organization. */
 export const centralRoleGrants = (
   targets: FunctionTargets,
   executionRoleName: string,
   organizationId: unknown,
+  keyArn?: unknown,
 ): Record<string, Grant> => ({
-  ...functionGrants(targets),
+  ...functionGrants(targets, keyArn),
   'sts:AssumeRole': {
     resource: `${PARTITION}:iam::*:role/${executionRoleName}`,
     condition: { StringEquals: { 'aws:ResourceOrgID': organizationId } },
