@@ -192,7 +192,9 @@ export const inlineStatements = (role: Template): Statement[] =>
 
 /** The statements that allow `action`. */
 export const statementsAllowing = (statements: readonly Statement[], action: string): Statement[] =>
-  statements.filter((statement) => [statement.Action].flat().includes(action));
+  statements.filter(
+    (statement) => statement.Effect === 'Allow' && [statement.Action].flat().includes(action),
+  );
 
 /** The actions of a list of statements, sorted and without duplicates. */
 export const actionsOf = (statements: readonly Statement[]): string[] =>

@@ -135,13 +135,47 @@ export const remediationGrants = (
   };
 };
 
+/** What a role is explicitly denied: these actions, on this resource, under this condition. */
+export interface Denial {
+  readonly actions: readonly string[];
+  readonly resource: unknown;
+  readonly condition: unknown;
+}
+
+/** The tags an owner (an Auto Scaling group, a CloudFormation stack) writes on the instances it launches. */
+export const OWNER_TAGS = ['aws:autoscaling:groupName', 'aws:cloudformation:stack-name'] as const;
+
 /**
- * Asserts that a role's statements grant exactly these actions (no other, no wildcard), each on its
- * resource and under its condition, all with Effect Allow.
+ * The remediation role never attaches or replaces a profile on an instance something else owns: one Deny per
+ * owner tag (conditions of one statement are ANDed; these must be ORed).
  */
-export const expectGrants = (statements: readonly Statement[], grants: Record<string, Grant>): void => {
-  expect(actionsOf(statements)).toEqual(Object.keys(grants).sort());
-  for (const statement of statements) {
+export const remediationDenials = (region: ContractRegion): Denial[] =>
+  OWNER_TAGS.map((tag) => ({
+    actions: ['ec2:AssociateIamInstanceProfile', 'ec2:ReplaceIamInstanceProfileAssociation'],
+    resource: `${PARTITION}:ec2:${region}:${ACCOUNT}:instance/*`,
+    condition: { Null: { [`ec2:ResourceTag/${tag}`]: 'false' } },
+  }));
+
+/**
+ * Asserts that a role's Allow statements grant exactly these actions (no other, no wildcard), each on its
+ * resource and under its condition, and that its Deny statements are exactly `denials`.
+ */
+export const expectGrants = (
+  statements: readonly Statement[],
+  grants: Record<string, Grant>,
+  denials: readonly Denial[] = [],
+): void => {
+  const denies = statements.filter((statement) => statement.Effect === 'Deny');
+  expect(
+    denies.map((statement) => ({
+      actions: [statement.Action].flat().sort(),
+      resource: statement.Resource,
+      condition: (statement as Statement & { Condition?: unknown }).Condition,
+    })),
+  ).toEqual(denials.map((denial) => ({ ...denial, actions: [...denial.actions].sort() })));
+  const allows = statements.filter((statement) => statement.Effect !== 'Deny');
+  expect(actionsOf(allows)).toEqual(Object.keys(grants).sort());
+  for (const statement of allows) {
     expect(statement.Effect).toBe('Allow');
     for (const action of [statement.Action].flat()) {
       const grant = grants[action] as Grant;

@@ -38,6 +38,7 @@ import {
   EVALUATE_OPTION_CASES,
   evaluateGrants,
   expectGrants,
+  remediationDenials,
   remediationGrants,
   singleAccountRoleGrants,
 } from '../support/role-contract.js';
@@ -392,6 +393,7 @@ describe('AppTierIamRoleRule: optional remediation, as template.yaml', { timeout
     expectGrants(
       statementsOfRole(template, roleId as string),
       remediationGrants('${AWS::Region}', 'app-tier-instance', { key: 'Tier', values: ['*'] }),
+      remediationDenials('${AWS::Region}'),
     );
   });
 
@@ -436,6 +438,7 @@ describe('AppTierIamRoleRule: optional remediation, as template.yaml', { timeout
       expectGrants(
         statementsOfRole(template, automationRoleId),
         remediationGrants('${AWS::Region}', 'app-tier-instance'),
+        remediationDenials('${AWS::Region}'),
       );
       expect(
         subForm(template.Resources[automationRoleId].Properties.AssumeRolePolicyDocument.Statement),
@@ -541,6 +544,7 @@ describe('AppTierIamRoleRuleCentralFunction and AppTierIamRoleRuleMemberRole: th
     expectGrants(
       statementsOfRole(template, remediationId as string),
       remediationGrants('*', 'app-tier-instance'),
+      remediationDenials('*'),
     );
   });
 });

@@ -24,6 +24,7 @@ import {
   EVALUATE_OPTION_CASES,
   evaluateGrants,
   expectGrants,
+  remediationDenials,
   remediationGrants,
 } from '../support/role-contract.js';
 
@@ -285,7 +286,7 @@ describe('templates/member-execution-role.yaml', () => {
     });
 
     // Assess
-    expectGrants(statements, remediationGrants('*', 'app-tier-instance'));
+    expectGrants(statements, remediationGrants('*', 'app-tier-instance'), remediationDenials('*'));
   });
 
   it('lets Automation attach a profile only to instances that carry the app-tier tag', () => {

@@ -25,7 +25,13 @@ import {
   type Template,
   templateRuleHolds,
 } from '../support/cfn-template.js';
-import { EVALUATE_OPTION_CASES, expectGrants, singleAccountRoleGrants } from '../support/role-contract.js';
+import {
+  EVALUATE_OPTION_CASES,
+  expectGrants,
+  remediationDenials,
+  remediationGrants,
+  singleAccountRoleGrants,
+} from '../support/role-contract.js';
 import { samEsbuildCommand } from '../support/sam-esbuild-command.js';
 
 const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
@@ -568,6 +574,21 @@ describe('template.yaml: optional auto-remediation', () => {
     expect(anyValue.map((statement) => statement.Condition)).toEqual([
       { Null: { 'ec2:ResourceTag/aws:app/tier': 'false' } },
     ]);
+  });
+
+  it('grants Automation exactly the remediation contract, and denies it instances an Auto Scaling group or a stack owns', () => {
+    // Act
+    const statements = inlineStatements(
+      resolveTemplate(template, { ...remediationOn, AppTierTagKey: 'tier', AppTierTagValue: 'app' })
+        .Resources[remediationRoleId],
+    );
+
+    // Assess
+    expectGrants(
+      statements,
+      remediationGrants('${AWS::Region}', 'app-tier-instance'),
+      remediationDenials('${AWS::Region}'),
+    );
   });
 
   it('writes a valid tag condition for every tag the parameters admit', () => {
