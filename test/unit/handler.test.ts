@@ -448,13 +448,11 @@ describe('handler', () => {
 
   it('fails an oversized event whose history has not caught up yet, naming the resource, so that Lambda retries it', async () => {
     // Prepare: the newest item Config returns was captured before the change the notification names.
-    config
-      .on(GetResourceConfigHistoryCommand)
-      .resolves({
-        configurationItems: [
-          { ...historyItem(), configurationItemCaptureTime: new Date('2017-04-05T22:00:00Z') },
-        ] as never,
-      });
+    config.on(GetResourceConfigHistoryCommand).resolves({
+      configurationItems: [
+        { ...historyItem(), configurationItemCaptureTime: new Date('2017-04-05T22:00:00Z') },
+      ] as never,
+    });
 
     // Act
     const invocation = handler(loadEvent('oversized'), lambdaContext(5_000));
