@@ -224,6 +224,37 @@ describe('template.yaml: the function role', () => {
       await expectDecisions(statements, runtimeRequests(resolved), 'Allowed');
     },
   );
+
+  it('may use the log group’s KMS key for its dead-letter queue when one is given, and no other key', async () => {
+    // Prepare
+    const key = arn('kms', 'key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    const other = arn('kms', 'key/00000000-0000-0000-0000-000000000000');
+    const resolved = resolveTemplate(template, { LogGroupKmsKeyArn: key });
+    const statements = concreteStatements(resolved, functionRoleOf(resolved));
+    const byDefault = concreteStatements(resolveTemplate(template), functionRoleOf(resolved));
+    // A key's policy must let IAM policies of the account decide, as the default key policy does.
+    const keyPolicy = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: iamArn('root') }, Action: 'kms:*', Resource: '*' }],
+    };
+    const useKey = (resource: string): Request[] => [
+      { action: 'kms:GenerateDataKey', resource, resourcePolicy: keyPolicy },
+      { action: 'kms:Decrypt', resource, resourcePolicy: keyPolicy },
+    ];
+
+    // Act & Assess
+    await expectDecisions(statements, [...useKey(key), ...runtimeRequests(resolved)], 'Allowed');
+    await expectDecisions(
+      statements,
+      [
+        ...useKey(other),
+        { action: 'kms:Encrypt', resource: key },
+        { action: 'kms:CreateGrant', resource: key },
+      ],
+      'ImplicitlyDenied',
+    );
+    await expectDecisions(byDefault, useKey(key), 'ImplicitlyDenied');
+  });
 });
 
 describe('the organization templates', () => {
@@ -475,6 +506,53 @@ describe('the remediation role', { timeout: SYNTH_TIMEOUT }, () => {
     // Act & Assess
     await expectRemediationRole(concreteStatements(single, automationRole(single)), 'region');
     await expectRemediationRole(concreteStatements(memberStack, automationRole(memberStack)), 'every region');
+  });
+});
+
+describe('the remediation Automation role’s trust', () => {
+  const assumeAsSsm = (trust: unknown, account: string) =>
+    decide([], {
+      action: 'sts:AssumeRole',
+      resource: iamArn('role/app-tier-iam-role-rule-remediation'),
+      principal: 'ssm.amazonaws.com',
+      resourcePolicy: trust,
+      context: {
+        'aws:SourceAccount': account,
+        'aws:SourceArn': arn(
+          'ssm',
+          'automation-execution/0123abcd-0000-1111-2222-333344445555',
+          REGION,
+          account,
+        ),
+      },
+    });
+
+  it.each([
+    [
+      'template.yaml',
+      () =>
+        resolveTemplate(loadTemplate(), { Remediation: 'manual', RemediationRoleToAttach: ROLE_TO_ATTACH }),
+    ],
+    [
+      'member-execution-role.yaml',
+      () =>
+        resolveTemplate(loadOrganization('member-execution-role.yaml'), {
+          CentralAccountId: CENTRAL_ACCOUNT,
+          OrganizationId: ORGANIZATION_ID,
+          RemediationRoleToAttach: ROLE_TO_ATTACH,
+        }),
+    ],
+  ] as const)('%s: admits Systems Manager Automation of its own account only', async (_, resolved) => {
+    // Prepare
+    const template = resolved();
+    const trust = concretize(
+      template.Resources.RemediationAutomationRole.Properties.AssumeRolePolicyDocument,
+      template.Resources,
+    );
+
+    // Act & Assess
+    expect(await assumeAsSsm(trust, ACCOUNT)).toBe('Allowed');
+    expect(await assumeAsSsm(trust, OTHER_ACCOUNT)).not.toBe('Allowed');
   });
 });
 
