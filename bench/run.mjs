@@ -11,7 +11,7 @@
 // Knobs (environment): BENCH_COLD_RUNS (default 15), BENCH_NODE (the node binary of the cold-start
 // processes, e.g. a Node 24 to match the Lambda runtime), BENCH_SWEEP_N (default 1000,10000,100000),
 // BENCH_SWEEP_RUNS (default 3), BENCH_FAULT_N (the sweep under faults, default 100000),
-// BENCH_DECISION_RUNS (default 7).
+// BENCH_DECISION_RUNS (default 7), BENCH_REDACTION_RUNS (default 7).
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +64,9 @@ runTs('bench/sweep-calls.ts');
 
 section('Decision function');
 runTs('bench/decisions.ts');
+
+section('Result token filter (src/secrets.ts)');
+runTs('bench/redaction.ts');
 
 section('Cost: what the rule records in Config (docs/cost.md)');
 runTs('bench/cost.ts');

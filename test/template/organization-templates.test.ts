@@ -24,6 +24,7 @@ import {
   EVALUATE_OPTION_CASES,
   evaluateGrants,
   expectGrants,
+  remediationDenials,
   remediationGrants,
 } from '../support/role-contract.js';
 
@@ -293,7 +294,7 @@ describe('templates/member-execution-role.yaml', () => {
     });
 
     // Assess
-    expectGrants(statements, remediationGrants('*', 'app-tier-instance'));
+    expectGrants(statements, remediationGrants('*', 'app-tier-instance'), remediationDenials('*'));
   });
 
   it('lets Automation attach a profile only to instances that carry the app-tier tag', () => {
@@ -377,6 +378,43 @@ describe('templates/central-function.yaml', () => {
     expect(withKey.Properties.KmsKeyId).toBe(keyArn);
     expect(byDefault.Properties).not.toHaveProperty('KmsKeyId');
     expect(central.Parameters.LogGroupKmsKeyArn).toEqual(singleAccount.Parameters.LogGroupKmsKeyArn);
+  });
+
+  it('keeps failed events 4 days by default, encrypted with the log group’s key when given, as template.yaml', () => {
+    // Prepare
+    const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab';
+    const queueId: string =
+      ruleFunction.Properties.EventInvokeConfig.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
+    const targets = {
+      logGroupArn: { 'Fn::GetAtt': [ruleFunction.Properties.LoggingConfig.LogGroup.Ref, 'Arn'] },
+      queueArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+    };
+
+    // Act
+    const byDefault = resolveTemplate(central).Resources[queueId].Properties;
+    const withKey = resolveTemplate(central, {
+      LogGroupKmsKeyArn: keyArn,
+      DeadLetterRetentionInDays: '14',
+    }).Resources;
+
+    // Assess
+    expect(byDefault).toMatchObject({ MessageRetentionPeriod: 4 * 86_400, SqsManagedSseEnabled: true });
+    expect(withKey[queueId].Properties).toEqual({
+      MessageRetentionPeriod: 14 * 86_400,
+      KmsMasterKeyId: keyArn,
+    });
+    expect(central.Parameters.DeadLetterRetentionInDays).toEqual(
+      singleAccount.Parameters.DeadLetterRetentionInDays,
+    );
+    expectGrants(
+      statementsOf(central, roleId, { LogGroupKmsKeyArn: keyArn }),
+      centralRoleGrants(
+        targets,
+        central.Parameters.ExecutionRoleName.Default,
+        { Ref: 'OrganizationId' },
+        keyArn,
+      ),
+    );
   });
 
   it('gives the function its default execution role through EXECUTION_ROLE_NAME', () => {
