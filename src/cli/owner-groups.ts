@@ -1,5 +1,5 @@
 import { ComplianceType, Reason } from '../rule/compliance.js';
-import { fixAtSource, type NonCompliantReason, ownerLabel, sourceKey } from '../rule/owner-advice.js';
+import { fixAtSourceText, type NonCompliantReason, ownerLabel, sourceKey } from '../rule/owner-advice.js';
 import type { AuditResult } from './audit.js';
 
 /** The instances a single fix at one source would set right: the list a platform team works through. */
@@ -59,7 +59,7 @@ export const groupByOwner = (results: readonly AuditResult[]): OwnerGroup[] => {
       fix:
         example.owner === undefined
           ? STANDALONE_FIX
-          : fixAtSource(example.owner, example.reason as NonCompliantReason),
+          : fixAtSourceText(example.owner, example.reason as NonCompliantReason),
     });
   }
   return rows.sort((a, b) => b.nonCompliant - a.nonCompliant || a.owner.localeCompare(b.owner));

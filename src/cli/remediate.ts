@@ -11,7 +11,7 @@ import { CommandError, describeError, UsageError } from '../errors.js';
 import type { ProfileRoles } from '../iam/profile-roles.js';
 import { ComplianceType, Reason } from '../rule/compliance.js';
 import { type Owner, OwnerKind } from '../rule/owner.js';
-import { fixAtSource, ownerLabel } from '../rule/owner-advice.js';
+import { fixAtSourceText, ownerLabel } from '../rule/owner-advice.js';
 import type { RuleParameters } from '../rule/parameters.js';
 import { mapBounded } from '../run/map-bounded.js';
 import type { AuditReport, AuditResult } from './audit.js';
@@ -196,7 +196,7 @@ const ownedDetail = (owner: Owner): string => {
     owner.kind !== OwnerKind.EksNodeGroup &&
     owner.kind !== OwnerKind.Karpenter
       ? 'fix its launch template (remediate --launch-templates)'
-      : `fix it there: ${fixAtSource(owner, Reason.NoProfile)}`;
+      : `fix it there: ${fixAtSourceText(owner, Reason.NoProfile)}`;
   return `launched by ${ownerLabel(owner)}, which would undo a profile attached here; ${atSource}, or pass --include-owned`;
 };
 

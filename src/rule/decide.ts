@@ -29,7 +29,7 @@ const nonCompliant = (
   const fix =
     view.owner === undefined
       ? [': ', instanceFix]
-      : ['; ', ...describeOwner(view.owner), ': ', fixAtSource(view.owner, reason, view.profileHoldsRole)];
+      : ['; ', ...describeOwner(view.owner), ': ', ...fixAtSource(view.owner, reason, view.profileHoldsRole)];
   return {
     compliance: ComplianceType.NonCompliant,
     reason,
@@ -58,7 +58,7 @@ const decideInScope = (
       Reason.ProfileWithoutArn,
       id === undefined
         ? ['Profile association with neither ARN nor id']
-        : ['Profile association without an ARN (profile id ', name(id), ')'],
+        : ['Profile association without ARN (id ', name(id), ')'],
       'check it with ec2 describe-iam-instance-profile-associations',
     );
   }
@@ -77,11 +77,7 @@ const decideInScope = (
       view,
       parameters,
       Reason.ProfileNotVerifiable,
-      [
-        'Instance profile attached, not verifiable before deploy against allowedInstanceProfileArns (',
-        name(atDeploy),
-        ')',
-      ],
+      ['Profile attached, not verifiable before deploy (', name(atDeploy), ')'],
       'name an allowed profile ARN',
     );
   }
@@ -90,7 +86,7 @@ const decideInScope = (
       view,
       parameters,
       Reason.ProfileNotAllowed,
-      ['Instance profile not in allowedInstanceProfileArns (', name(profileName), ')'],
+      ['Profile not in allowedInstanceProfileArns (', name(profileName), ')'],
       'switch it with ec2 replace-iam-instance-profile-association',
     );
   }
@@ -102,14 +98,14 @@ const decideInScope = (
           view,
           parameters,
           Reason.ProfileWithoutRole,
-          ['Instance profile holds no IAM role or no longer exists (', name(profileName), ')'],
+          ['Profile holds no IAM role, or is deleted (', name(profileName), ')'],
           'add a role with iam add-role-to-instance-profile',
         )
       : nonCompliant(
           view,
           parameters,
           Reason.ProfileWithoutRole,
-          ["Instance profile's IAM role could not be checked (", name(profileName), ')'],
+          ["Profile's IAM role could not be checked (", name(profileName), ')'],
           "check it with iam get-instance-profile in the instance's account",
         );
   }
