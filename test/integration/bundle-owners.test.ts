@@ -26,7 +26,7 @@ describe('the built function names the owner of an instance and the fix there', 
       'i-0f1c2ffaea36228b0',
       'Profile not in allowedInstanceProfileArns (CloudCustodian); in CloudFormation stack ' +
         'aws-cloud9-new-env-19c056b13923480aa136eb13f0a3f8f5 (resource Instance): set an allowed profile in ' +
-        "the stack's template and update the stack; by hand it is drift (app-tier tag tier=app)",
+        "the stack's template and update the stack; by hand it is drift",
     ],
   ] as const)('%s', async (sample, instanceId, annotation) => {
     // Prepare

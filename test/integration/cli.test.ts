@@ -208,12 +208,13 @@ describe.skipIf(!MOTO)(
           'name',
           'state',
           'instance_profile_arn',
+          'owner',
           'compliance',
           'reason',
           'annotation',
         ]);
         expect(
-          byName(rows.map(([, , name, , , compliance, reason]) => ({ name, compliance, reason }) as Row)),
+          byName(rows.map(([, , name, , , , compliance, reason]) => ({ name, compliance, reason }) as Row)),
         ).toEqual(BEFORE);
         expect(rows.find((row) => row[2] === 'app-with-role')?.slice(0, 5)).toEqual([
           HOME_REGION,
@@ -232,7 +233,7 @@ describe.skipIf(!MOTO)(
         expect(code).toBe(1);
         for (const [name, [compliance]] of Object.entries(BEFORE)) {
           expect(stdout).toMatch(
-            new RegExp(`^[a-z0-9-]+ +${fleet.ids[name]} +${name} +running +\\S+ +${compliance} `, 'm'),
+            new RegExp(`^[a-z0-9-]+ +${fleet.ids[name]} +${name} +running +\\S+ +- +${compliance} `, 'm'),
           );
         }
         expect(stdout).not.toContain('web-without-profile');
