@@ -41,6 +41,7 @@ Commands:
   remediate   Attach an instance profile to the NON_COMPLIANT instances the audit finds
               (ec2:AssociateIamInstanceProfile; nothing is re-created). A dry run unless --apply.
   help        Show this help; "help <command>" shows the options of a command.
+  --version   Print the version of ${PROGRAM}.
 
 Run "${PROGRAM} <command> --help" for the options of a command.
 `;

@@ -344,7 +344,11 @@ describe.skipIf(!MOTO)(
           expect(Object.keys(byName(JSON.parse(named.stdout).results))).toHaveLength(4);
           expect(unknown.code).toBe(2);
           expect(unknown.stdout).toBe('');
-          expect(unknown.stderr).toMatch(/^error: No AWS credentials for profile "nobody": /);
+          expect(unknown.stderr).toBe(
+            `error: AWS profile "nobody" does not exist: it is in neither ${join(dir, 'config')} (AWS_CONFIG_FILE) ` +
+              `nor ${join(dir, 'credentials')} (AWS_SHARED_CREDENTIALS_FILE) (profiles there: moto). ` +
+              'Profiles are read from AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE, by default ~/.aws/config and ~/.aws/credentials.\n',
+          );
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }
