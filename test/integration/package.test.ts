@@ -15,13 +15,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toolCommand } from '../../scripts/python-tools.mjs';
 
 const PROJECT_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const MANIFEST = JSON.parse(readFileSync(join(PROJECT_DIR, 'package.json'), 'utf8'));
 const TARBALL = `${MANIFEST.name}-${MANIFEST.version}.tgz`;
 /** Packing builds everything (prepack), installing reads npm's cache first: minutes on a busy machine. */
 const SLOW = 600_000;
-const cfnLintAvailable = spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0;
+// On PATH, else in the project's .venv (scripts/python-tools.mjs).
+const cfnLint = toolCommand('cfn-lint');
 
 /** The README's five lines of a CDK app, as written there (after the cdk-five-lines marker). */
 const readmeFiveLines = (): string => {
@@ -207,7 +209,7 @@ describe('the package: npm pack, then npm install into an empty folder', () => {
       expect(readFileSync(join(outdir, asset?.source.path ?? '', 'handler.mjs'))).toEqual(
         readFileSync(join(installed, 'dist', 'function', 'handler.mjs')),
       );
-      if (cfnLintAvailable) run('cfn-lint', [templateFile], consumer);
+      if (cfnLint !== undefined) run(cfnLint, [templateFile], consumer);
     });
 
     it('load in a CommonJS app too', () => {
