@@ -51,15 +51,29 @@ export const documents = () =>
  */
 
 /**
+ * The text with fenced code blocks and inline code replaced by spaces, line breaks and offsets kept.
+ * @param {string} markdown
+ */
+const blankCode = (markdown) => {
+  const blank = (/** @type {string} */ code) => code.replace(/[^\n]/g, ' ');
+  return markdown.replace(/^```[\s\S]*?^```/gm, blank).replace(/`[^`\n]*`/g, blank);
+};
+
+/**
  * The regions of a document, in order.
  * @param {string} markdown
  * @returns {Region[]}
  */
 export const regionsOf = (markdown) =>
-  [...markdown.matchAll(REGION)].map((match) => ({
+  // Markers inside code (a document showing how regions are written) are not regions: code is blanked
+  // out, offsets kept, before the markers are looked for. A region's own fenced block lies between them.
+  [...blankCode(markdown).matchAll(REGION)].map((match) => ({
     name: match[1] ?? '',
     inline: match[2] === '',
-    content: match[3] ?? '',
+    content: markdown.slice(
+      match.index + match[0].length - (match[3] ?? '').length - '<!-- /figures -->'.length,
+      match.index + match[0].length - '<!-- /figures -->'.length,
+    ),
     start: match.index,
     end: match.index + match[0].length,
   }));

@@ -147,7 +147,7 @@ const BEFORE = {
 describe.skipIf(!MOTO)(
   MOTO
     ? 'audit and remediate against moto (EC2, IAM, Config)'
-    : 'audit and remediate against moto — skipped: moto_server is not on PATH (pip install "moto[server]")',
+    : 'audit and remediate against moto — skipped: moto_server is neither on PATH nor in .venv (node scripts/python-tools.mjs installs it)',
   () => {
     let moto: MotoServer;
     let fleet: Fleet;

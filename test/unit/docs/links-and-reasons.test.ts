@@ -29,8 +29,11 @@ const relativeLinks = (markdown: string): string[] =>
 const anchorsOf = (markdown: string): Set<string> => {
   const anchors = new Set<string>();
   const seen = new Map<string, number>();
-  for (const [, heading] of prose(markdown).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+  // Headings outside code blocks; inline code keeps its text in the anchor.
+  const text = markdown.replace(/^```[\s\S]*?^```/gm, '');
+  for (const [, heading] of text.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
     const base = (heading as string)
+      .replaceAll('`', '')
       .toLowerCase()
       .replace(/[^\p{L}\p{N}\s_-]/gu, '')
       .replace(/\s/g, '-');
