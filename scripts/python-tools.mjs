@@ -172,7 +172,8 @@ export const ensurePythonTools = async (options = {}) => {
       ['-m', 'pip', 'index', 'versions', 'cfn-lint', '-vv', '--disable-pip-version-check', ...PROBE_LIMITS],
       { env, cwd: projectDir },
     );
-    if (asked.status !== 0) throw indexDown(asked.output);
+    // A pip older than `pip index` (21.2) cannot be asked: the install then finds out for itself.
+    if (asked.status !== 0 && !asked.output.includes('unknown command')) throw indexDown(asked.output);
   };
   if (outerPip) await probe(python);
 
