@@ -237,8 +237,14 @@ describe.skipIf(!MOTO)(
         }
         expect(stdout).not.toContain('web-without-profile');
         expect(stdout).toContain(
-          '4 app-tier instance(s) in 2 region(s) scanned: 2 COMPLIANT, 2 NON_COMPLIANT',
+          '4 app-tier instance(s) and 1 with the tag key in another case, in 2 region(s) scanned: ' +
+            '2 COMPLIANT, 2 NON_COMPLIANT, 1 NOT_APPLICABLE.\n',
         );
+        // The summary counts the rows shown, whatever they are.
+        for (const result of ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE']) {
+          const rows = stdout.match(new RegExp(`^\\S+ +i-\\S+ .* ${result} `, 'gm')) ?? [];
+          expect(stdout).toContain(`${rows.length} ${result}`);
+        }
       });
 
       it('takes the parameters of a deployed Config rule', async () => {
