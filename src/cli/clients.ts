@@ -3,11 +3,13 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { awsClient, type ClientOverrides } from '../aws/client-options.js';
+import { type AwsAccess, awsClient, type ClientOverrides } from '../aws/client-options.js';
+import { checkProfileExists, profileCredentials } from './profile.js';
 
 /**
- * The AWS clients of one command run. Credentials and the default region come from the standard chain
- * (environment, AWS_PROFILE / --profile, SSO, instance role); endpoints honour AWS_ENDPOINT_URL_<SERVICE>.
+ * The AWS clients of one command run. Credentials and the default region come from the named profile
+ * (--profile) or else the standard chain (environment, AWS_PROFILE, SSO, instance role); endpoints honour
+ * AWS_ENDPOINT_URL_<SERVICE>.
  */
 export interface CliClients {
   ec2(region: string): EC2Client;
@@ -19,12 +21,16 @@ export interface CliClients {
   iam(region: string): IAMClient;
   /** The region the standard chain resolves (AWS_REGION, the profile's region), if any. */
   defaultRegion(): Promise<string | undefined>;
-  /** Resolves the credentials once; throws when the chain (or the named profile) has none. */
+  /**
+   * Resolves the credentials once; throws when the chain (or the named profile) has none, and a
+   * CommandError naming the files read when the named profile does not exist.
+   */
   checkCredentials(): Promise<void>;
 }
 
 /** The commands act with the caller's own credentials: no role is assumed. */
-const OWN_ACCOUNT = { accountId: '' };
+const ownAccount = (profile: string | undefined): Partial<AwsAccess> =>
+  profile === undefined ? {} : { credentials: profileCredentials(profile) };
 
 const perRegion = <T>(create: (region: string) => T): ((region: string) => T) => {
   const clients = new Map<string, T>();
@@ -41,27 +47,29 @@ const perRegion = <T>(create: (region: string) => T): ((region: string) => T) =>
 /**
  * The commands' clients. Each call's attempts time out and are retried as in the Lambda; a call that
  * never gets an answer fails with an error naming its operation. `overrides` replace client options
- * (tests shorten the timeouts).
+ * (tests shorten the timeouts); its `profile` is the command's --profile.
  */
 export const cliClients = (overrides: ClientOverrides = {}): CliClients => {
+  const access = ownAccount(overrides.profile);
   const defaultRegion = async () => {
     try {
-      return await awsClient(EC2Client, OWN_ACCOUNT, overrides).config.region();
+      return await awsClient(EC2Client, access, overrides).config.region();
     } catch {
       return undefined;
     }
   };
   const inRegion = (region: string): ClientOverrides => ({ ...overrides, region });
   return {
-    ec2: perRegion((region) => awsClient(EC2Client, OWN_ACCOUNT, inRegion(region))),
-    autoScaling: perRegion((region) => awsClient(AutoScalingClient, OWN_ACCOUNT, inRegion(region))),
-    config: perRegion((region) => awsClient(ConfigServiceClient, OWN_ACCOUNT, inRegion(region))),
-    ssm: perRegion((region) => awsClient(SSMClient, OWN_ACCOUNT, inRegion(region))),
-    iam: perRegion((region) => awsClient(IAMClient, OWN_ACCOUNT, inRegion(region))),
+    ec2: perRegion((region) => awsClient(EC2Client, access, inRegion(region))),
+    autoScaling: perRegion((region) => awsClient(AutoScalingClient, access, inRegion(region))),
+    config: perRegion((region) => awsClient(ConfigServiceClient, access, inRegion(region))),
+    ssm: perRegion((region) => awsClient(SSMClient, access, inRegion(region))),
+    iam: perRegion((region) => awsClient(IAMClient, access, inRegion(region))),
     defaultRegion,
     async checkCredentials() {
+      if (overrides.profile !== undefined) await checkProfileExists(overrides.profile);
       const region = (await defaultRegion()) ?? 'us-east-1';
-      await awsClient(EC2Client, OWN_ACCOUNT, inRegion(region)).config.credentials();
+      await awsClient(EC2Client, access, inRegion(region)).config.credentials();
     },
   };
 };

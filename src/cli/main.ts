@@ -17,13 +17,14 @@ import {
 import { checkTargetProfile, remediate, remediationExitCode } from './remediate.js';
 import { checkParameterFlags, type ParameterFlags, resolveCliParameters } from './rule-parameters.js';
 import { Command, PROGRAM, USAGE, usageOf } from './usage.js';
+import { VERSION } from './version.js';
 
 /** Where a run writes, and which AWS clients it uses; tests give their own. */
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** Creates the AWS clients; by default from the standard credentials chain. */
-  readonly clients?: () => CliClients;
+  /** Creates the AWS clients, of the named profile (--profile) if given; by default `cliClients`. */
+  readonly clients?: (options?: { readonly profile?: string }) => CliClients;
 }
 
 const OPTIONS = {
@@ -147,6 +148,8 @@ const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCod
   try {
     await clients.checkCredentials();
   } catch (error) {
+    // Already says what is wrong, e.g. a profile that does not exist.
+    if (error instanceof CommandError) throw error;
     const whose = values.profile === undefined ? '' : ` for profile "${values.profile}"`;
     throw new CommandError(`No AWS credentials${whose}: ${describeError(error)}`, { cause: error });
   }
@@ -194,15 +197,19 @@ const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCod
 };
 
 /**
- * The command line: `audit`, `remediate` or `help`. Returns the exit code instead of exiting, so tests run
- * it in-process. `--profile` sets AWS_PROFILE for the run (as the AWS CLI's option does, it wins over
- * credentials in the environment) and restores it afterwards.
+ * The command line: `audit`, `remediate`, `help` or `--version`. Returns the exit code instead of
+ * exiting, so tests run it in-process. `--profile` goes to the clients' credentials and region (as the AWS
+ * CLI's option does, it wins over credentials in the environment); the environment is left as it is.
  */
 export const main = async (argv: readonly string[], io: CliIo): Promise<ExitCode> => {
   const [command, ...args] = argv;
   if (command === undefined) {
     io.stderr(USAGE);
     return ExitCode.Error;
+  }
+  if (command === '--version') {
+    io.stdout(`${VERSION}\n`);
+    return ExitCode.Ok;
   }
   const help = command === 'help' || command === '--help' || command === '-h';
   // `help` alone shows the commands; `help <command>` what `<command> --help` shows.
@@ -220,7 +227,6 @@ export const main = async (argv: readonly string[], io: CliIo): Promise<ExitCode
     return ExitCode.Ok;
   }
 
-  const previousProfile = process.env.AWS_PROFILE;
   try {
     // scan and guard read files, not AWS: their own options (src/cli/before-deploy.ts).
     if (name === Command.Scan || name === Command.Guard) {
@@ -235,8 +241,11 @@ export const main = async (argv: readonly string[], io: CliIo): Promise<ExitCode
       io.stdout(usageOf(name));
       return ExitCode.Ok;
     }
-    if (values.profile !== undefined) process.env.AWS_PROFILE = values.profile;
-    return await run(name, values, io);
+    const { profile } = values;
+    const create = io.clients ?? cliClients;
+    // Every client of the run, whoever creates it, is of the named profile.
+    const clients = () => create(profile === undefined ? {} : { profile });
+    return await run(name, values, { ...io, clients });
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`error: ${error.message}\nRun "${PROGRAM} ${name} --help" for its options.\n`);
@@ -244,8 +253,5 @@ export const main = async (argv: readonly string[], io: CliIo): Promise<ExitCode
       io.stderr(`error: ${describeError(error)}\n`);
     }
     return ExitCode.Error;
-  } finally {
-    if (previousProfile === undefined) delete process.env.AWS_PROFILE;
-    else process.env.AWS_PROFILE = previousProfile;
   }
 };

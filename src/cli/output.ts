@@ -193,9 +193,12 @@ export const renderAudit = (report: AuditReport, format: OutputFormat): Rendered
         ]),
       ),
       '\n',
-      `${appTier} app-tier instance(s) in ${scanned} region(s) scanned: ` +
+      // The counts are of the rows above, which include those with the tag key in another case.
+      `${appTier} app-tier instance(s)` +
+        `${counts.tagKeyCase > 0 ? ` and ${counts.tagKeyCase} with the tag key in another case,` : ''}` +
+        ` in ${scanned} region(s) scanned: ` +
         `${counts[ComplianceType.Compliant]} COMPLIANT, ${counts[ComplianceType.NonCompliant]} NON_COMPLIANT, ` +
-        `${counts[ComplianceType.NotApplicable] - counts.tagKeyCase} NOT_APPLICABLE.\n`,
+        `${counts[ComplianceType.NotApplicable]} NOT_APPLICABLE.\n`,
     );
     if (counts.tagKeyCase > 0) lines.push(otherCaseLine(report, counts.tagKeyCase));
   }

@@ -44,6 +44,7 @@ Commands:
               (cdk.out) or Terraform plans (terraform show -json) would launch, before deploy.
   guard       Print the rule as CloudFormation Guard rules (cfn-guard, Guard Hooks, Config custom policy).
   help        Show this help; "help <command>" shows the options of a command.
+  --version   Print the version of ${PROGRAM}.
 
 Run "${PROGRAM} <command> --help" for the options of a command.
 `;

@@ -9,6 +9,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toolCommand } from '../../scripts/python-tools.mjs';
 import {
   AppTierIamRoleRule,
   AppTierIamRoleRuleCentralFunction,
@@ -550,7 +551,9 @@ describe('AppTierIamRoleRuleCentralFunction and AppTierIamRoleRuleMemberRole: th
 });
 
 describe('the synthesized templates', () => {
-  const cfnLintAvailable = spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0;
+  // On PATH, else in the project's .venv (scripts/python-tools.mjs).
+  const cfnLint = toolCommand('cfn-lint');
+  const cfnLintAvailable = cfnLint !== undefined;
 
   it.skipIf(!cfnLintAvailable)(
     'pass cfn-lint: the five lines, every option, the organization pieces',
@@ -594,7 +597,7 @@ describe('the synthesized templates', () => {
 
       try {
         // Act
-        const lint = spawnSync('cfn-lint', files, { encoding: 'utf8' });
+        const lint = spawnSync(cfnLint as string, files, { encoding: 'utf8' });
 
         // Assess
         expect(lint.stdout + lint.stderr).toBe('');

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readCloudFormationTemplate } from '../../scripts/cfn-yaml.mjs';
+import { toolCommand } from '../../scripts/python-tools.mjs';
 import { parseRuleParameters } from '../../src/rule/parameters.js';
 import {
   failedAssertions,
@@ -107,7 +108,9 @@ const conditionHolds = (template: Template, name: string, parameters: Record<str
     parameters,
   ).Holds;
 
-const cfnLintAvailable = spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0;
+// On PATH, else in the project's .venv (scripts/python-tools.mjs).
+const cfnLint = toolCommand('cfn-lint');
+const cfnLintAvailable = cfnLint !== undefined;
 
 describe('templates/: every template', () => {
   it('is one of the four documented templates, or one of those before deploy', () => {
@@ -202,7 +205,7 @@ describe('templates/: every template', () => {
     () => {
       // Act
       const lint = spawnSync(
-        'cfn-lint',
+        cfnLint as string,
         ['template.yaml', ...TEMPLATE_FILES.map((file) => `templates/${file}`)],
         {
           cwd: PROJECT_DIR,
