@@ -127,23 +127,20 @@ const groupUses = (
     return [{ name, version, launchesNewVersion, command }];
   });
 
+/** What is known of a template before anything is asked: from its instances' tags. */
+type TemplateBase = Pick<
+  TemplateFix,
+  'region' | 'launchTemplateId' | 'sourceVersion' | 'madeDefault' | 'instanceIds' | 'groups'
+>;
+
 const fixTemplate = async (
   options: TemplateFixOptions,
-  region: string,
-  launchTemplateId: string,
+  base: TemplateBase,
   instances: readonly AuditResult[],
   groupsOf: (region: string) => Promise<AutoScalingGroup[]>,
 ): Promise<TemplateFix> => {
+  const { region, launchTemplateId, sourceVersion } = base;
   const ec2 = options.clients.ec2(region);
-  const sourceVersion = newestVersion(instances.map((found) => found.owner?.launchTemplate?.version));
-  const base = {
-    region,
-    launchTemplateId,
-    sourceVersion,
-    madeDefault: false,
-    instanceIds: instances.map((found) => found.instanceId),
-    groups: [] as GroupUse[],
-  };
   const stacks = [...new Set(instances.flatMap((found) => found.owner?.stack?.name ?? []))];
   if (stacks.length > 0) {
     return {
@@ -258,20 +255,19 @@ export const fixLaunchTemplates = async (options: TemplateFixOptions): Promise<T
     `${options.apply ? 'Fixing' : 'Dry run for'} ${byTemplate.size} launch template(s) with ${options.instanceProfile}`,
   );
   const fixes = await mapBounded([...byTemplate.values()], TEMPLATE_CONCURRENCY, async (entry) => {
+    const base: TemplateBase = {
+      region: entry.region,
+      launchTemplateId: entry.id,
+      sourceVersion: newestVersion(entry.instances.map((found) => found.owner?.launchTemplate?.version)),
+      madeDefault: false,
+      instanceIds: entry.instances.map((found) => found.instanceId),
+      groups: [],
+    };
     let fix: TemplateFix;
     try {
-      fix = await fixTemplate(options, entry.region, entry.id, entry.instances, groupsOf);
+      fix = await fixTemplate(options, base, entry.instances, groupsOf);
     } catch (error) {
-      fix = {
-        region: entry.region,
-        launchTemplateId: entry.id,
-        sourceVersion: newestVersion(entry.instances.map((found) => found.owner?.launchTemplate?.version)),
-        madeDefault: false,
-        outcome: TemplateOutcome.Failed,
-        detail: describeError(error),
-        instanceIds: entry.instances.map((found) => found.instanceId),
-        groups: [],
-      };
+      fix = { ...base, outcome: TemplateOutcome.Failed, detail: describeError(error) };
     }
     progress(`${entry.region} ${entry.id}: ${fix.outcome}`);
     return fix;

@@ -180,16 +180,19 @@ const launchTemplateSettings = (resource: Planned, index: Index): Settings => {
   return { ...settings, profile };
 };
 
-const launchConfigurationSettings = (resource: Planned, index: Index): Settings => {
-  const settings = emptySettings();
-  const profile = profileOf(
+/** The profile of an instance or a launch configuration: its `iam_instance_profile` argument. */
+const instanceProfileOf = (resource: Planned, index: Index, notes: string[]) =>
+  profileOf(
     resource.after.iam_instance_profile,
     resource.unknown.iam_instance_profile,
     referencesOf(resource.expressions.iam_instance_profile, resource.modulePrefix),
     index,
-    settings.notes,
+    notes,
   );
-  return { ...settings, profile };
+
+const launchConfigurationSettings = (resource: Planned, index: Index): Settings => {
+  const settings = emptySettings();
+  return { ...settings, profile: instanceProfileOf(resource, index, settings.notes) };
 };
 
 const instanceSettings = (resource: Planned, index: Index): Settings => {
@@ -197,14 +200,7 @@ const instanceSettings = (resource: Planned, index: Index): Settings => {
   // tags_all adds the provider's default_tags to the resource's own.
   readTagMap(resource.after.tags, resource.unknown.tags, settings, 'tags');
   readTagMap(resource.after.tags_all, resource.unknown.tags_all, settings, 'tags_all');
-  const profile = profileOf(
-    resource.after.iam_instance_profile,
-    resource.unknown.iam_instance_profile,
-    referencesOf(resource.expressions.iam_instance_profile, resource.modulePrefix),
-    index,
-    settings.notes,
-  );
-  return { ...settings, profile };
+  return { ...settings, profile: instanceProfileOf(resource, index, settings.notes) };
 };
 
 /** The launch template or configuration a group uses, by reference or by the name/id the plan gives. */
