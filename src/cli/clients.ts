@@ -61,3 +61,18 @@ export const cliClients = (overrides: ClientOverrides = {}): CliClients => {
     },
   };
 };
+
+/**
+ * The caller's account, for the rows of a single-account audit: STS GetCallerIdentity, asked once without
+ * retries. It only labels the rows, so a failure leaves them without an account rather than failing the
+ * audit.
+ */
+export const callerAccount = async (clients: CliClients): Promise<string | undefined> => {
+  try {
+    const { callerIdentity } = await import('./organization.js');
+    const region = (await clients.defaultRegion()) ?? 'us-east-1';
+    return (await callerIdentity({ region, maxAttempts: 1 })).account;
+  } catch {
+    return undefined;
+  }
+};

@@ -1,9 +1,12 @@
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { isRegionName } from '../aws/names.js';
 import { CommandError, describeError, UsageError } from '../errors.js';
 import { audit, auditExitCode, DEFAULT_REGION_CONCURRENCY, loadProfileRoles } from './audit.js';
-import { type CliClients, cliClients } from './clients.js';
+import { type AcrossFlags, acrossMode, auditAcross } from './audit-across.js';
+import { type CliClients, callerAccount, cliClients } from './clients.js';
 import { ExitCode } from './exit-code.js';
+import { DEFAULT_ORGANIZATION_CONCURRENCY } from './organization-audit.js';
 import { OutputFormat, type Rendered, renderAudit, renderRemediation } from './output.js';
 import { checkTargetProfile, remediate, remediationExitCode } from './remediate.js';
 import { checkParameterFlags, type ParameterFlags, resolveCliParameters } from './rule-parameters.js';
@@ -13,6 +16,8 @@ import { Command, PROGRAM, USAGE, usageOf } from './usage.js';
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Whether stderr is a terminal: progress across accounts is drawn only there. */
+  readonly stderrIsTTY?: boolean;
   /** Creates the AWS clients; by default from the standard credentials chain. */
   readonly clients?: () => CliClients;
 }
@@ -33,9 +38,28 @@ const OPTIONS = {
   'instance-profile': { type: 'string' },
   apply: { type: 'boolean' },
   replace: { type: 'boolean' },
+  organization: { type: 'boolean' },
+  accounts: { type: 'string', multiple: true },
+  'accounts-file': { type: 'string' },
+  'role-name': { type: 'string' },
+  'external-id': { type: 'string' },
+  'allow-partial': { type: 'boolean' },
+  aggregator: { type: 'string' },
+  'aggregator-region': { type: 'string' },
+  out: { type: 'string' },
 } as const;
 
 const REMEDIATE_ONLY = ['instance-profile', 'apply', 'replace'] as const;
+const AUDIT_ONLY = [
+  'organization',
+  'accounts',
+  'accounts-file',
+  'role-name',
+  'external-id',
+  'allow-partial',
+  'aggregator',
+  'aggregator-region',
+] as const;
 const MAX_CONCURRENCY = 32;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'];
@@ -55,8 +79,8 @@ const outputFormat = (value = OutputFormat.Table as string): OutputFormat => {
   return value as OutputFormat;
 };
 
-const concurrency = (value: string | undefined): number => {
-  if (value === undefined) return DEFAULT_REGION_CONCURRENCY;
+const concurrency = (value: string | undefined, fallback = DEFAULT_REGION_CONCURRENCY): number => {
+  if (value === undefined) return fallback;
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1 || number > MAX_CONCURRENCY) {
     throw new UsageError(`--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got "${value}"`);
@@ -86,23 +110,39 @@ const parameterFlags = (values: Values): ParameterFlags => ({
 
 const isCommand = (name: string): name is Command => (Object.values(Command) as string[]).includes(name);
 
+const acrossFlags = (values: Values): AcrossFlags => ({
+  organization: values.organization,
+  accounts: values.accounts,
+  accountsFile: values['accounts-file'],
+  roleName: values['role-name'],
+  externalId: values['external-id'],
+  aggregator: values.aggregator,
+  aggregatorRegion: values['aggregator-region'],
+});
+
 const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCode> => {
-  if (command === Command.Audit) {
-    const given = REMEDIATE_ONLY.filter((name) => values[name] !== undefined);
-    if (given.length > 0) {
-      throw new UsageError(`${given.map((name) => `--${name}`).join(', ')}: only for remediate`);
-    }
+  const [only, other] = command === Command.Audit ? [REMEDIATE_ONLY, 'remediate'] : [AUDIT_ONLY, 'audit'];
+  const given = only.filter((name) => values[name] !== undefined);
+  if (given.length > 0) {
+    throw new UsageError(`${given.map((name) => `--${name}`).join(', ')}: only for ${other}`);
   }
   const target = values['instance-profile'];
   if (command === Command.Remediate && target === undefined) {
     throw new UsageError('remediate needs --instance-profile NAME|ARN: the instance profile to attach');
   }
   const flags = parameterFlags(values);
+  const across = command === Command.Audit ? acrossMode(acrossFlags(values), flags) : undefined;
   checkParameterFlags(flags);
   const format = outputFormat(values.output);
+  if (format === OutputFormat.Html && command !== Command.Audit) {
+    throw new UsageError('--output html: only for audit');
+  }
   const scan = {
     regions: regions(values.region),
-    concurrency: concurrency(values.concurrency),
+    concurrency: concurrency(
+      values.concurrency,
+      across === undefined ? DEFAULT_REGION_CONCURRENCY : DEFAULT_ORGANIZATION_CONCURRENCY,
+    ),
     ...(values.quiet === true ? {} : { progress: (line: string) => io.stderr(`${line}\n`) }),
   };
   const clients = (io.clients ?? cliClients)();
@@ -113,16 +153,41 @@ const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCod
     const whose = values.profile === undefined ? '' : ` for profile "${values.profile}"`;
     throw new CommandError(`No AWS credentials${whose}: ${describeError(error)}`, { cause: error });
   }
-  const { parameters, source } = await resolveCliParameters(flags, clients, scan.regions?.[0]);
-  const print = (rendered: Rendered) => {
-    io.stdout(rendered.stdout);
+  const print = async (rendered: Rendered) => {
+    if (values.out === undefined) io.stdout(rendered.stdout);
+    else await writeOut(values.out, rendered.stdout);
     if (rendered.stderr !== undefined) io.stderr(rendered.stderr);
   };
+  const allowPartial = values['allow-partial'] === true;
 
+  if (across !== undefined) {
+    const report = await auditAcross({
+      mode: across,
+      flags: acrossFlags(values),
+      clients,
+      parameters: () => resolveCliParameters(flags, clients, scan.regions?.[0]),
+      ...(flags.ruleName === undefined ? {} : { ruleName: flags.ruleName }),
+      ...(scan.regions === undefined ? {} : { regions: scan.regions }),
+      concurrency: scan.concurrency,
+      stderr: { isTTY: io.stderrIsTTY === true, write: io.stderr },
+      quiet: values.quiet === true,
+    });
+    await print(renderAudit(report, format));
+    return auditExitCode(report, { allowPartial });
+  }
+
+  const { parameters, source } = await resolveCliParameters(flags, clients, scan.regions?.[0]);
   if (command === Command.Audit) {
-    const report = await audit({ clients, parameters, source, ...scan });
-    print(renderAudit(report, format));
-    return auditExitCode(report);
+    const account = await callerAccount(clients);
+    const report = await audit({
+      clients,
+      parameters,
+      source,
+      ...scan,
+      ...(account === undefined ? {} : { account }),
+    });
+    await print(renderAudit(report, format));
+    return auditExitCode(report, { allowPartial });
   }
 
   const instanceProfile = target as string;
@@ -139,8 +204,17 @@ const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCod
     replace: values.replace === true,
     ...(scan.progress === undefined ? {} : { progress: scan.progress }),
   });
-  print(renderRemediation(remediation, format));
+  await print(renderRemediation(remediation, format));
   return remediationExitCode(remediation);
+};
+
+/** `--out FILE`: the result goes to the file instead of stdout. */
+const writeOut = async (path: string, text: string): Promise<void> => {
+  try {
+    await writeFile(path, text, 'utf8');
+  } catch (error) {
+    throw new CommandError(`--out ${path}: ${(error as Error).message}`, { cause: error });
+  }
 };
 
 /**

@@ -5,6 +5,7 @@ import { csvField, renderAudit, renderRemediation, toCsv, toTable } from '../../
 import type { RemediationReport } from '../../../src/cli/remediate.js';
 import { ComplianceType, Reason } from '../../../src/rule/compliance.js';
 import { OwnerKind } from '../../../src/rule/owner.js';
+import type { RuleParameters } from '../../../src/rule/parameters.js';
 
 const PROFILE = 'arn:aws:iam::123456789012:instance-profile/team/app';
 
@@ -259,7 +260,10 @@ describe('renderAudit', () => {
     // Act
     const document = JSON.parse(
       renderAudit(
-        { ...report, parameters: { ...report.parameters, tag: { key: 'tier', values: '*' } } },
+        {
+          ...report,
+          parameters: { ...(report.parameters as RuleParameters), tag: { key: 'tier', values: '*' } },
+        },
         'json',
       ).stdout,
     );
