@@ -4,8 +4,12 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CliIo, main } from '../../src/cli/main.js';
+import { mapBounded } from '../../src/run/map-bounded.js';
+import { type LocalAws, startLocalAws } from '../support/aws/index.js';
 import { chromiumAvailable, launchChromium } from '../support/browser.js';
+import { invokeBundle } from '../support/bundle.js';
 import { type DenyingStsProxy, startDenyingStsProxy } from '../support/deny-assume-role.js';
+import { withChanges } from '../support/events.js';
 import { type MotoServer, motoAvailable, startMoto } from '../support/moto.js';
 import {
   HOSTILE_NAME,
@@ -267,5 +271,115 @@ describe.skipIf(!MOTO)(
         });
       },
     );
+
+    describe('audit --aggregator, against the results the deployed rule recorded', () => {
+      const AGGREGATOR = 'organization';
+      const RULE = 'app-tier-iam-role';
+      const RULE_REGIONS = [REGIONS[0], REGIONS[1]];
+      let aws: LocalAws;
+      /** The rule's name in each account: Config names an organization rule's member rules so. */
+      const memberRuleName = (account: string) => `OrgConfigRule-${RULE}-${account.slice(-6)}`;
+      const sources = new Map<string, { accountId: string; region: string; configRuleName: string }>();
+
+      beforeAll(async () => {
+        aws = await startLocalAws({
+          aggregator: { name: AGGREGATOR, sourceOf: (token) => sources.get(token) },
+        });
+        // The deployed rule: the built function's periodic sweep, in every account it can assume its role in
+        // and in two regions, reporting to the Config stand-in.
+        const runs = organization.accounts
+          .filter((account) => account.id !== denied)
+          .flatMap((account) => RULE_REGIONS.map((region) => ({ account: account.id, region })));
+        await mapBounded(runs, 3, async ({ account, region }) => {
+          const resultToken = `token-${account}-${region}`;
+          sources.set(resultToken, { accountId: account, region, configRuleName: memberRuleName(account) });
+          const event = withChanges('scheduled', {
+            envelope: {
+              accountId: account,
+              resultToken,
+              configRuleName: memberRuleName(account),
+              configRuleArn: `arn:aws:config:${region}:${account}:config-rule/aws-service-rule/config-multiaccountsetup.amazonaws.com/config-rule-${account.slice(-6)}`,
+              ruleParameters: JSON.stringify({
+                appTierTagKey: 'tier',
+                appTierTagValue: 'app',
+                executionRoleName: 'app-tier-iam-role-rule-execution',
+              }),
+            },
+          });
+          const invocation = await invokeBundle(event, {
+            env: {
+              AWS_REGION: region,
+              AWS_ENDPOINT_URL_STS: moto.url,
+              AWS_ENDPOINT_URL_EC2: moto.url,
+              AWS_ENDPOINT_URL_CONFIG_SERVICE: aws.url,
+            },
+          });
+          if (invocation.error !== undefined)
+            throw new Error(`${account} ${region}: ${invocation.error.message}`);
+        });
+        vi.stubEnv('AWS_ENDPOINT_URL_CONFIG_SERVICE', aws.url);
+      }, 120_000);
+
+      afterAll(async () => {
+        await aws?.stop();
+      });
+
+      it('prints the NON_COMPLIANT instances the rule recorded, with their account, the rest not known', async () => {
+        // Act
+        const { code, stdout } = await run([
+          'audit',
+          '--aggregator',
+          AGGREGATOR,
+          '--rule-name',
+          RULE,
+          '--output',
+          'json',
+        ]);
+
+        // Assess
+        expect(code).toBe(1);
+        const document = JSON.parse(stdout);
+        const rows = document.results as (Row & { owner: unknown; notKnown: string[] })[];
+        const recorded = aws.evaluations
+          .filter((evaluation) => evaluation.ComplianceType === 'NON_COMPLIANT')
+          .map((evaluation) => {
+            const source = sources.get(evaluation.ResultToken);
+            return `${source?.accountId} ${source?.region} ${evaluation.ComplianceResourceId}`;
+          })
+          .sort();
+        const nonCompliant = rows
+          .filter((row) => row.compliance === 'NON_COMPLIANT')
+          .map(key)
+          .sort();
+        expect(nonCompliant).toEqual(recorded);
+        // ... which are the instances the organization audit finds NON_COMPLIANT in those regions.
+        expect(nonCompliant).toEqual(
+          expected()
+            .filter(([row, compliance]) => compliance === 'NON_COMPLIANT' && !row?.includes(REGIONS[2]))
+            .map(([row]) => row),
+        );
+        expect(rows.every((row) => row.owner === null && row.notKnown.includes('owner'))).toBe(true);
+        expect(document.parameters).toBeNull();
+      });
+
+      it('names an account the aggregator holds no result for, and prints the table with not known cells', async () => {
+        // Act
+        const { code, stdout } = await run([
+          'audit',
+          '--aggregator',
+          AGGREGATOR,
+          '--rule-name',
+          RULE,
+          '--accounts',
+          `${organization.accounts[1]?.id},${denied}`,
+        ]);
+
+        // Assess
+        expect(code).toBe(2);
+        expect(stdout).toContain('not known');
+        expect(stdout).toContain(`Account ${denied} was not audited: the aggregator holds no results`);
+        expect(stdout).toContain(organization.accounts[1]?.id);
+      });
+    });
   },
 );
