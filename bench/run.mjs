@@ -6,6 +6,9 @@
 //   4. decisions per second of the pure decision function;
 //   5. cost: Config evaluations recorded a month and their price, recording everything against only changes
 //      (BENCH_COST_N, default 1000,10000,100000), and the change path's choice (BENCH_CHANGE_EVENTS, 1000).
+//   6. audit --organization of 1,000 accounts × 17 regions against an endpoint answering after a fixed delay:
+//      wall time against calls × delay ÷ concurrency, and peak memory (BENCH_ORG_ACCOUNTS, default
+//      100,1000; BENCH_ORG_DELAY_MS, default 50; BENCH_ORG_CONCURRENCY, default the command's).
 //
 // Knobs (environment): BENCH_COLD_RUNS (default 15), BENCH_NODE (the node binary of the cold-start
 // processes, e.g. a Node 24 to match the Lambda runtime), BENCH_SWEEP_N (default 1000,10000,100000),
@@ -68,3 +71,6 @@ section('Cost: what the rule records in Config (docs/cost.md)');
 runTs('bench/cost.ts');
 console.log('');
 runTs('bench/change-stream.ts');
+
+section('audit --organization at organization scale');
+runTs('bench/organization-audit.ts');

@@ -183,6 +183,7 @@ describe('renderAudit', () => {
       ],
       results: [
         {
+          account: null,
           region: 'eu-west-1',
           instanceId: 'i-1',
           name: 'api, "blue"',
@@ -192,8 +193,10 @@ describe('renderAudit', () => {
           compliance: 'COMPLIANT',
           reason: 'uses-iam-role',
           annotation: 'uses a role',
+          notKnown: [],
         },
         {
+          account: null,
           region: 'eu-west-1',
           instanceId: 'i-2',
           name: null,
@@ -207,6 +210,7 @@ describe('renderAudit', () => {
           compliance: 'NON_COMPLIANT',
           reason: 'no-instance-profile',
           annotation: 'has no IAM instance profile',
+          notKnown: [],
         },
       ],
       summary: { COMPLIANT: 1, NON_COMPLIANT: 1, NOT_APPLICABLE: 0, tagKeyCase: 0, regionErrors: 1 },
@@ -220,6 +224,7 @@ describe('renderAudit', () => {
     // Assess
     expect(parseCsv(stdout)).toEqual([
       [
+        'account',
         'region',
         'instance_id',
         'name',
@@ -231,6 +236,7 @@ describe('renderAudit', () => {
         'annotation',
       ],
       [
+        '',
         'eu-west-1',
         'i-1',
         'api, "blue"',
@@ -242,6 +248,7 @@ describe('renderAudit', () => {
         'uses a role',
       ],
       [
+        '',
         'eu-west-1',
         'i-2',
         '',
