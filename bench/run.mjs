@@ -9,6 +9,8 @@
 //   6. audit --organization of 1,000 accounts × 17 regions against an endpoint answering after a fixed delay:
 //      wall time against calls × delay ÷ concurrency, and peak memory (BENCH_ORG_ACCOUNTS, default
 //      100,1000; BENCH_ORG_DELAY_MS, default 50; BENCH_ORG_CONCURRENCY, default the command's).
+//   7. the HTML report of 10,000 instances in headless Chromium: first rows, all rows, the longest task, a
+//      filter (BENCH_HTML_ROWS, default 10000).
 //
 // Knobs (environment): BENCH_COLD_RUNS (default 15), BENCH_NODE (the node binary of the cold-start
 // processes, e.g. a Node 24 to match the Lambda runtime), BENCH_SWEEP_N (default 1000,10000,100000),
@@ -74,3 +76,6 @@ runTs('bench/change-stream.ts');
 
 section('audit --organization at organization scale');
 runTs('bench/organization-audit.ts');
+
+section('The HTML report in headless Chromium');
+runTs('bench/html-report.ts');
