@@ -147,6 +147,70 @@ describe('renderHtmlReport', () => {
     );
     expect(at(rows[2], 'fix')).toBe('');
   });
+
+  it('reports a single account: no account count, its regions drawn', () => {
+    // Prepare
+    const report: AuditReport = {
+      ...reportOf([result({ account: undefined })]),
+      accounts: undefined,
+      regions: [{ region: 'eu-west-1', instances: 1 }],
+    };
+
+    // Act
+    const html = renderHtmlReport(report);
+
+    // Assess
+    expect(html).not.toContain('accounts audited');
+    expect(html).toContain('of 1 regions audited');
+    expect(html.match(/<g class="cell"/g)).toHaveLength(1);
+    expect(html).not.toContain('id="not-audited"');
+  });
+
+  it("says when the source holds no owners (an aggregator's rows), and when there are more sources", () => {
+    // Prepare
+    const aggregated = reportOf([result({ reason: undefined, notKnown: ['owner', 'reason'] })], {
+      parameters: undefined,
+      source: 'Config aggregator org, rule r',
+    });
+    const owned = reportOf(
+      Array.from({ length: 12 }, (_, index) =>
+        result({
+          instanceId: `i-${index}`,
+          owner: { kind: OwnerKind.AutoScalingGroup, autoScalingGroup: `g${index}` },
+        }),
+      ),
+    );
+
+    // Act
+    const [fromAggregator, manySources] = [renderHtmlReport(aggregated), renderHtmlReport(owned)];
+
+    // Assess
+    expect(fromAggregator).toContain('The source does not hold the owners of the instances');
+    expect(fromAggregator).toContain('Config aggregator org, rule r · generated');
+    expect(manySources).toContain('2 more source(s) in the table below.');
+    expect(manySources.match(/<tr><td>Auto Scaling group/g)).toHaveLength(10);
+  });
+
+  it('draws the 40 accounts with the most NON_COMPLIANT instances and says how many more there are', () => {
+    // Prepare
+    const accounts = Array.from({ length: 45 }, (_, index) => String(100000000000 + index));
+    const report = reportOf(
+      accounts.map((account, index) => result({ account, instanceId: `i-${index}` })),
+      {
+        accounts: accounts.map((account) => ({ account, regions: 1, instances: 1 })),
+        regions: accounts.map((account) => ({ account, region: 'eu-west-1', instances: 1 })),
+      },
+    );
+
+    // Act
+    const html = renderHtmlReport(report);
+
+    // Assess
+    expect(html.match(/<g class="cell"/g)).toHaveLength(40);
+    expect(html).toContain(
+      'The 40 accounts with the most NON_COMPLIANT instances; 5 more are in the table below.',
+    );
+  });
 });
 
 describe('fixOf', () => {
