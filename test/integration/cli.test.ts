@@ -203,19 +203,23 @@ describe.skipIf(!MOTO)(
         expect(code).toBe(1);
         const [header, ...rows] = parseCsv(stdout);
         expect(header).toEqual([
+          'account',
           'region',
           'instance_id',
           'name',
           'state',
           'instance_profile_arn',
+          'owner',
           'compliance',
           'reason',
           'annotation',
         ]);
         expect(
-          byName(rows.map(([, , name, , , compliance, reason]) => ({ name, compliance, reason }) as Row)),
+          byName(rows.map(([, , , name, , , , compliance, reason]) => ({ name, compliance, reason }) as Row)),
         ).toEqual(BEFORE);
-        expect(rows.find((row) => row[2] === 'app-with-role')?.slice(0, 5)).toEqual([
+        // STS is not served here: the rows carry no account, and the audit goes on.
+        expect(rows.find((row) => row[3] === 'app-with-role')?.slice(0, 6)).toEqual([
+          '',
           HOME_REGION,
           fleet.ids['app-with-role'],
           'app-with-role',
@@ -232,7 +236,7 @@ describe.skipIf(!MOTO)(
         expect(code).toBe(1);
         for (const [name, [compliance]] of Object.entries(BEFORE)) {
           expect(stdout).toMatch(
-            new RegExp(`^[a-z0-9-]+ +${fleet.ids[name]} +${name} +running +\\S+ +${compliance} `, 'm'),
+            new RegExp(`^[a-z0-9-]+ +${fleet.ids[name]} +${name} +running +\\S+ +- +${compliance} `, 'm'),
           );
         }
         expect(stdout).not.toContain('web-without-profile');
