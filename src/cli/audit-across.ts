@@ -157,9 +157,10 @@ export const auditAcross = async (input: AcrossAuditInput): Promise<AuditReport>
           concurrency: input.concurrency,
           progress: (done, total) =>
             display.update({
-              accounts: { done: done === total ? 1 : 0, started: 1, total: 1 },
+              accounts: { done: done === total ? 1 : 0, total: 1 },
               regions: { done, known: total },
               opened: 1,
+              openFailed: 0,
               failed: 0,
             }),
         });

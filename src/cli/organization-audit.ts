@@ -22,12 +22,13 @@ export const DEFAULT_ORGANIZATION_CONCURRENCY = 16;
 
 /** How far the audit has got, for a progress line. */
 export interface OrganizationProgress {
-  /** `started`: accounts opened or being opened (or that failed to open). */
-  readonly accounts: { readonly done: number; readonly started: number; readonly total: number };
+  readonly accounts: { readonly done: number; readonly total: number };
   /** `known`: the regions of the accounts opened so far (an account's regions are known once it is opened). */
   readonly regions: { readonly done: number; readonly known: number };
   /** Accounts opened so far, their regions listed (counted in `known`). */
   readonly opened: number;
+  /** Accounts that could not be opened (AssumeRole or DescribeRegions failed). */
+  readonly openFailed: number;
   /** Accounts and regions that could not be audited so far. */
   readonly failed: number;
 }
@@ -95,15 +96,16 @@ export const auditOrganization = async (options: OrganizationAuditOptions): Prom
   const audits = new Array<AccountAudit | undefined>(options.accounts.length);
   const queue: RegionTask[] = [];
   const waiting: (() => void)[] = [];
-  const counts = { accountsDone: 0, regionsDone: 0, regionsKnown: 0, opened: 0, failed: 0 };
+  const counts = { accountsDone: 0, regionsDone: 0, regionsKnown: 0, opened: 0, openFailed: 0, failed: 0 };
   let nextAccount = 0;
   let opening = 0;
 
   const report = () =>
     options.progress?.({
-      accounts: { done: counts.accountsDone, started: nextAccount, total: options.accounts.length },
+      accounts: { done: counts.accountsDone, total: options.accounts.length },
       regions: { done: counts.regionsDone, known: counts.regionsKnown },
       opened: counts.opened,
+      openFailed: counts.openFailed,
       failed: counts.failed,
     });
   const wake = () => {

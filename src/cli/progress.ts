@@ -34,12 +34,12 @@ export const formatDuration = (ms: number): string => {
 
 /**
  * The regions there will be in all: those of the accounts opened so far, and as many again per account
- * not opened yet as the opened ones have on average.
+ * not opened yet (or being opened) as the opened ones have on average.
  */
 const expectedRegions = (progress: OrganizationProgress): number => {
-  const { accounts, regions, opened } = progress;
+  const { accounts, regions, opened, openFailed } = progress;
   const perAccount = opened > 0 ? regions.known / opened : 0;
-  return Math.round(regions.known + (accounts.total - accounts.started) * perAccount);
+  return Math.round(regions.known + (accounts.total - opened - openFailed) * perAccount);
 };
 
 /**

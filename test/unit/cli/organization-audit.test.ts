@@ -204,12 +204,13 @@ describe('auditOrganization', () => {
           expect(flight.max).toBeLessThanOrEqual(concurrency);
           expect(report.results).toHaveLength(accountCount * regionCount);
           expect(state.opened).toHaveLength(accountCount);
-          const open = progress.map((snapshot) => snapshot.accounts.started - snapshot.accounts.done);
+          const open = progress.map((snapshot) => snapshot.opened - snapshot.accounts.done);
           expect(Math.max(...open)).toBeLessThanOrEqual(2 * concurrency);
           expect(progress.at(-1)).toEqual({
-            accounts: { done: accountCount, started: accountCount, total: accountCount },
+            accounts: { done: accountCount, total: accountCount },
             regions: { done: accountCount * regionCount, known: accountCount * regionCount },
             opened: accountCount,
+            openFailed: 0,
             failed: 0,
           });
         },

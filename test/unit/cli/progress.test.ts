@@ -9,9 +9,10 @@ const fakeStream = (isTTY: boolean) => {
 };
 
 const snapshot = (done: number, total: number, regionsDone: number, known: number): OrganizationProgress => ({
-  accounts: { done, started: Math.min(total, done + 2), total },
+  accounts: { done, total },
   regions: { done: regionsDone, known },
   opened: Math.min(total, done + 2),
+  openFailed: 0,
   failed: 0,
 });
 
@@ -72,18 +73,19 @@ describe('progressDisplay', () => {
 
 describe('progressLine', () => {
   it('estimates the regions of the accounts not opened yet from those opened', () => {
-    // 3 accounts opened with 17 regions each, 10 accounts in all: about 170 regions.
+    // 3 accounts opened with 17 regions each, one that could not be opened, 11 in all: about 170 regions.
     const line = progressLine(
       {
-        accounts: { done: 1, started: 3, total: 10 },
+        accounts: { done: 2, total: 11 },
         regions: { done: 34, known: 51 },
         opened: 3,
+        openFailed: 1,
         failed: 2,
       },
       60_000,
     );
 
-    expect(line).toBe('accounts 1/10  regions 34/170  elapsed 1:00  about 4:00 left  2 failed');
+    expect(line).toBe('accounts 2/11  regions 34/170  elapsed 1:00  about 4:00 left  2 failed');
   });
 
   it('gives no estimate before the first region is done', () => {
