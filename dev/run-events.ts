@@ -20,7 +20,7 @@ const DEFAULT_ACCOUNT_ID = '123456789012';
 const USAGE = `Usage: npm start -- [options] [event.json | folder ...]
        npm start --silent -- --json > rows.json   (--silent keeps npm's own lines off stdout)
 
-Builds the Lambda function (npm run build), then invokes its handler once per event (events/*.json, or
+Builds the Lambda function (npm run build:function), then invokes its handler once per event (events/*.json, or
 the files given; a folder stands for every .json file in it) against a local AWS endpoint seeded from
 events/local-aws/, and prints what the endpoint received through PutEvaluations: one row per
 evaluation, ERROR for an invocation that failed. A file that is not a JSON event gets one line saying
@@ -232,7 +232,7 @@ export const runEvents = async (
   delete process.env.AWS_PROFILE;
   try {
     const bundle = options.bundle ?? (await builtHandler());
-    if (bundle === undefined) throw new Error('No handler.mjs under dist/: run npm run build first');
+    if (bundle === undefined) throw new Error('No handler.mjs under dist/: run npm run build:function first');
     const handler = await withStdoutOnStderr(() => importHandler(bundle));
     const rows: RunRow[] = [];
     for (const file of files) rows.push(...(await invoke(handler, file, aws)));
@@ -265,10 +265,14 @@ export interface BuildOutcome {
   readonly output: string;
 }
 
-/** `npm run build`, whatever it runs: the harness invokes what the project builds, where it writes it. */
+/**
+ * `npm run build:function`, whatever it runs: the harness invokes what the project builds, where it writes
+ * it. Only the function: the command line and the CDK constructs (and their type declarations, most of
+ * `npm run build`'s time) are not what `npm start` runs.
+ */
 export const buildFunction = (): BuildOutcome => {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const run = spawnSync(npm, ['run', '--silent', 'build'], { cwd: PROJECT_DIR, encoding: 'utf8' });
+  const run = spawnSync(npm, ['run', '--silent', 'build:function'], { cwd: PROJECT_DIR, encoding: 'utf8' });
   const output = `${run.stdout ?? ''}${run.stderr ?? ''}${run.error === undefined ? '' : `${run.error.message}\n`}`;
   return { ok: run.status === 0, output };
 };
@@ -315,7 +319,7 @@ export const main = async (argv: readonly string[], options: MainOptions = {}): 
   const built = (options.build ?? buildFunction)();
   if (verbose || !built.ok) process.stderr.write(built.output);
   if (!built.ok) {
-    console.error('error: npm run build failed; its output is above');
+    console.error('error: npm run build:function failed; its output is above');
     return 2;
   }
 

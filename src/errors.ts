@@ -84,6 +84,22 @@ export class CleanupError extends named(RuleError, 'CleanupError') {}
 /** The event is of another account than the function's, and no role to assume there is configured. */
 export class ForeignAccountError extends named(RuleError, 'ForeignAccountError') {}
 
+/**
+ * An oversized change notification names a configuration item that GetResourceConfigHistory does not return
+ * yet (its newest item is older), even after reading again: the invocation fails so that Lambda retries it,
+ * rather than evaluate the state before the change.
+ */
+export class HistoryLagError extends RuleError {
+  override name = 'HistoryLagError';
+  /** The resource, as `<type> <id>`. */
+  readonly resource: string;
+
+  constructor(message: string, resource: string, options?: ErrorOptions) {
+    super(message, options);
+    this.resource = resource;
+  }
+}
+
 /** AssumeRole failed: the message names the role and the account, and says what to check. */
 export class AssumeRoleError extends RuleError {
   override name = 'AssumeRoleError';
@@ -121,6 +137,13 @@ export class AwsCallTimeoutError extends RuleError {
 }
 
 /**
+ * Thrown in place of an error whose message or stack held the result token and could not be rewritten in
+ * place (a frozen error, a message with a getter only): the original's name and words, the token replaced.
+ * The original is not its cause: it still holds the token.
+ */
+export class RedactedError extends named(RuleError, 'RedactedError') {}
+
+/**
  * Base class of the command line's own errors (`audit`, `remediate`): apart from the rule's errors, since
  * they are about how the command was called or what it found, not about an evaluation.
  */
@@ -144,3 +167,9 @@ export const describeError = (error: unknown): string => {
   const { name, message } = error;
   return name !== 'Error' && !message.startsWith(name) ? `${name}: ${message}` : message;
 };
+
+/** A file given to `scan` (a template, a plan, a cloud assembly) that cannot be read as one; the message names it. */
+export class ScanInputError extends named(RuleError, 'ScanInputError') {}
+
+/** The parameters cannot be written as Guard rules (a quote Guard cannot hold, a policy over Config's limit). */
+export class GuardRulesError extends named(RuleError, 'GuardRulesError') {}

@@ -40,10 +40,11 @@ export const handler = async (event: unknown, context: Context): Promise<RunSumm
     });
     return summary;
   } catch (error) {
-    // The runtime logs the error it is given, and sends it to the dead-letter queue: without the token.
-    redactError(error);
-    logger.error('Invocation failed', error as Error);
-    throw error;
+    // The runtime logs the error it is given, and sends it to the dead-letter queue: without the token. An
+    // error that cannot be cleaned in place is replaced by one with its words, the token removed.
+    const reported = redactError(error);
+    logger.error('Invocation failed', reported as Error);
+    throw reported;
   } finally {
     logger.resetKeys();
     forgetToken();

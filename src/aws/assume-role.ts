@@ -50,14 +50,15 @@ const assumeRoleError = (session: RoleSession, error: unknown): AssumeRoleError 
 };
 
 /**
- * AssumeRole through STS with the caller's own credentials: the SDK's `fromTemporaryCredentials`, loaded
- * on first use, with this rule's retry and timeout settings (and `overrides`: the command line shares one
- * connection pool) and the invocation's time budget. Its failures name the role and the account.
+ * AssumeRole through STS with the caller's own credentials (the default chain's, or `masterCredentials`:
+ * the command line's --profile): the SDK's `fromTemporaryCredentials`, loaded on first use, with this
+ * rule's retry and timeout settings (and `overrides`: the command line shares one connection pool) and the
+ * invocation's time budget. Its failures name the role and the account.
  * The provider is called without the calling client's settings, so every client of the account gets the
  * same credentials whichever client asks first.
  */
 export const temporaryCredentialsWith =
-  (overrides: ClientOverrides = {}): RoleProviderFactory =>
+  (overrides: ClientOverrides = {}, masterCredentials?: AwsCredentialIdentityProvider): RoleProviderFactory =>
   (session) => {
     let provider: AwsCredentialIdentityProvider | undefined;
     return async () => {
@@ -70,6 +71,7 @@ export const temporaryCredentialsWith =
           ...(session.externalId === undefined ? {} : { ExternalId: session.externalId }),
           ...(session.policy === undefined ? {} : { Policy: session.policy }),
         },
+        ...(masterCredentials === undefined ? {} : { masterCredentials }),
         clientConfig: clientOptions({}, overrides),
         // The same time budget as every other call of the invocation.
         clientPlugins: [timeBudgetPlugin],

@@ -95,10 +95,17 @@ export interface ClientOptions {
   readonly retryStrategy: RetryStrategyV2;
   readonly requestHandler: BudgetedHttpHandler;
   readonly credentials?: AwsCredentialIdentityProvider;
+  /** The named profile of the shared config files whose settings (the region) the client reads. */
+  readonly profile?: string;
 }
 
-/** What a caller may set: a region, or shorter timeouts and fewer attempts in tests. */
-export type ClientOverrides = Partial<Pick<ClientOptions, 'region' | 'maxAttempts' | 'requestHandler'>>;
+/**
+ * What a caller may set: a region, a named profile (the command line's --profile), or shorter timeouts and
+ * fewer attempts in tests.
+ */
+export type ClientOverrides = Partial<
+  Pick<ClientOptions, 'region' | 'maxAttempts' | 'requestHandler' | 'profile'>
+>;
 
 /** Options shared by every client this rule creates (see `awsClient`). */
 export const clientOptions = (

@@ -11,6 +11,10 @@ export {
   DEFAULT_CONFIG_RULE_NAME,
   type RemediationProps,
 } from './app-tier-iam-role-rule.js';
+export {
+  AppTierIamRoleCustomPolicyRule,
+  type AppTierIamRoleCustomPolicyRuleProps,
+} from './custom-policy-rule.js';
 export { FUNCTION_DIR } from './function-code.js';
 export {
   AppTierIamRoleRuleCentralFunction,
@@ -19,5 +23,6 @@ export {
   type AppTierIamRoleRuleMemberRoleProps,
   ORGANIZATION_DEFAULTS,
 } from './organization.js';
+export { AppTierIamRoleValidation, type AppTierIamRoleValidationProps } from './policy-validation.js';
 export { type ReportMode, RuleFunction, type RuleFunctionOptions } from './rule-function.js';
 export type { RulePolicyProps } from './rule-input.js';

@@ -8,6 +8,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { type PolicyDocument, PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   Architecture,
   type CfnFunction,
@@ -40,6 +41,19 @@ export interface RuleFunctionOptions {
   readonly logLevel?: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'CRITICAL' | 'SILENT';
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /**
+   * A KMS key that encrypts the log group and the dead-letter queue (template.yaml's LogGroupKmsKeyArn); the
+   * function's role may use it to send to the queue. Its key policy must let `logs.<region>.amazonaws.com`
+   * and this account's IAM policies use it (docs/reliability.md).
+   * @default CloudWatch Logs' own encryption, and SQS-managed keys for the queue
+   */
+  readonly encryptionKey?: IKey;
+  /**
+   * How long the dead-letter queue keeps a failed event (at most 14 days). Each message holds the whole event,
+   * result token included: keep it no longer than you need to act on it.
+   * @default Duration.days(4)
+   */
+  readonly deadLetterRetention?: Duration;
   /** Notified when an alarm changes state. @default no actions */
   readonly alarmTopic?: ITopic;
   /** The function's code. @default the function files of this package (dist/function/) */
@@ -73,16 +87,31 @@ export class RuleFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: RuleFunctionProps) {
     super(scope, id);
+    const key = props.encryptionKey;
     this.logGroup = new LogGroup(this, 'LogGroup', {
       logGroupName: props.logGroupName,
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
+      ...(key === undefined ? {} : { encryptionKey: key }),
     });
+    // Holds the whole failed event, result token included (docs/reliability.md).
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      retentionPeriod: Duration.days(14),
+      ...(key === undefined
+        ? { encryption: QueueEncryption.SQS_MANAGED }
+        : { encryption: QueueEncryption.KMS, encryptionMasterKey: key }),
+      retentionPeriod: props.deadLetterRetention ?? Duration.days(4),
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    if (key !== undefined) {
+      // SQS encrypts a message sent to a queue with a KMS key on the sender's behalf.
+      props.policy.addStatements(
+        new PolicyStatement({
+          sid: 'EncryptFailedEvents',
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [key.keyArn],
+        }),
+      );
+    }
     props.policy.addStatements(
       new PolicyStatement({
         sid: 'WriteLogs',

@@ -107,6 +107,12 @@ const appTierTagCondition = ({ key, values }: AppTierTagOf): Record<string, unkn
     : { StringEquals: { [condition]: [...values] } };
 };
 
+/** The tags an owner writes on the instances it launches, with the Sid of the statement denying them. */
+const OWNER_TAGS = [
+  ['DenyAutoScalingGroupInstances', 'aws:autoscaling:groupName'],
+  ['DenyCloudFormationStackInstances', 'aws:cloudformation:stack-name'],
+] as const;
+
 /**
  * The statements of the Systems Manager Automation role that runs AWS-AttachIAMToInstance with ForceReplace
  * false: it may attach the one designated role, never remove or replace a profile.
@@ -150,6 +156,19 @@ export const attachProfileStatements = (
       resources: [designatedRole],
       conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
     }),
+    // Never an instance an Auto Scaling group or a CloudFormation stack owns (its owner would launch the next
+    // one without the profile, or drift): explicit Deny statements, one per owner tag, that no Allow added
+    // later can undo, covering a replaced profile too. Config shows such a remediation as failed.
+    ...OWNER_TAGS.map(
+      ([sid, tag]) =>
+        new PolicyStatement({
+          sid,
+          effect: Effect.DENY,
+          actions: ['ec2:AssociateIamInstanceProfile', 'ec2:ReplaceIamInstanceProfileAssociation'],
+          resources: [arn(scope, region, 'ec2', 'instance/*')],
+          conditions: { Null: { [`ec2:ResourceTag/${tag}`]: 'false' } },
+        }),
+    ),
   ];
 };
 

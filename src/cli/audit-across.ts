@@ -142,10 +142,13 @@ export const auditAcross = async (input: AcrossAuditInput): Promise<AuditReport>
   const defaultRegion = (await clients.defaultRegion()) ?? 'us-east-1';
   const named = await namedAccounts(flags);
   const requestHandler = sharedHandler();
+  // The caller's own clients are of its --profile: so are those made here.
+  const { access: callerAccess = {}, overrides: callerOverrides = {} } = clients.caller?.() ?? {};
+  const profile = callerOverrides.profile === undefined ? {} : { profile: callerOverrides.profile };
   try {
     if (input.mode === AcrossMode.Aggregator) {
       const region = flags.aggregatorRegion ?? defaultRegion;
-      const client = awsClient(ConfigServiceClient, {}, { region, requestHandler });
+      const client = awsClient(ConfigServiceClient, callerAccess, { ...profile, region, requestHandler });
       const display = progressDisplay({ stream: input.stderr, quiet: input.quiet });
       try {
         return await auditAggregator({
@@ -170,14 +173,15 @@ export const auditAcross = async (input: AcrossAuditInput): Promise<AuditReport>
     }
 
     const { parameters, source } = await input.parameters();
-    const overrides = { requestHandler, region: defaultRegion };
-    const caller = await (input.caller ?? (() => callerIdentity(overrides)))();
-    const accounts = named ?? (await organizationAccounts(overrides));
+    const overrides = { ...profile, requestHandler, region: defaultRegion };
+    const caller = await (input.caller ?? (() => callerIdentity(overrides, callerAccess)))();
+    const accounts = named ?? (await organizationAccounts(overrides, callerAccess));
     const access = (input.access ?? memberAccess)({
       caller,
       roleName: flags.roleName ?? DEFAULT_MEMBER_ROLE_NAME,
       ...(flags.externalId === undefined ? {} : { externalId: flags.externalId }),
-      overrides: { requestHandler },
+      overrides: { ...profile, requestHandler },
+      ...(callerAccess.credentials === undefined ? {} : { callerCredentials: callerAccess.credentials }),
     });
     const display = progressDisplay({ stream: input.stderr, quiet: input.quiet });
     try {

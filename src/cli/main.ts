@@ -4,13 +4,23 @@ import { isRegionName } from '../aws/names.js';
 import { CommandError, describeError, UsageError } from '../errors.js';
 import { audit, auditExitCode, DEFAULT_REGION_CONCURRENCY, loadProfileRoles } from './audit.js';
 import { type AcrossFlags, acrossMode, auditAcross } from './audit-across.js';
+import { runGuard, runScan } from './before-deploy.js';
 import { type CliClients, callerAccount, cliClients } from './clients.js';
 import { ExitCode } from './exit-code.js';
+import { fixLaunchTemplates, templateFixExitCode } from './launch-templates.js';
 import { DEFAULT_ORGANIZATION_CONCURRENCY } from './organization-audit.js';
-import { OutputFormat, type Rendered, renderAudit, renderRemediation } from './output.js';
+import {
+  OutputFormat,
+  type Rendered,
+  renderAudit,
+  renderOwnerGroups,
+  renderRemediation,
+  renderTemplateFixes,
+} from './output.js';
 import { checkTargetProfile, remediate, remediationExitCode } from './remediate.js';
 import { checkParameterFlags, type ParameterFlags, resolveCliParameters } from './rule-parameters.js';
 import { Command, PROGRAM, USAGE, usageOf } from './usage.js';
+import { VERSION } from './version.js';
 
 /** Where a run writes, and which AWS clients it uses; tests give their own. */
 export interface CliIo {
@@ -18,8 +28,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** Whether stderr is a terminal: progress across accounts is drawn only there. */
   readonly stderrIsTTY?: boolean;
-  /** Creates the AWS clients; by default from the standard credentials chain. */
-  readonly clients?: () => CliClients;
+  /** Creates the AWS clients, of the named profile (--profile) if given; by default `cliClients`. */
+  readonly clients?: (options?: { readonly profile?: string }) => CliClients;
 }
 
 const OPTIONS = {
@@ -34,10 +44,14 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   output: { type: 'string', short: 'o' },
   quiet: { type: 'boolean', short: 'q' },
+  'group-by': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   'instance-profile': { type: 'string' },
   apply: { type: 'boolean' },
   replace: { type: 'boolean' },
+  'include-owned': { type: 'boolean' },
+  'launch-templates': { type: 'boolean' },
+  'set-default': { type: 'boolean' },
   organization: { type: 'boolean' },
   accounts: { type: 'string', multiple: true },
   'accounts-file': { type: 'string' },
@@ -49,7 +63,14 @@ const OPTIONS = {
   out: { type: 'string' },
 } as const;
 
-const REMEDIATE_ONLY = ['instance-profile', 'apply', 'replace'] as const;
+const REMEDIATE_ONLY = [
+  'instance-profile',
+  'apply',
+  'replace',
+  'include-owned',
+  'launch-templates',
+  'set-default',
+] as const;
 const AUDIT_ONLY = [
   'organization',
   'accounts',
@@ -120,7 +141,23 @@ const acrossFlags = (values: Values): AcrossFlags => ({
   aggregatorRegion: values['aggregator-region'],
 });
 
+/** `--out FILE`: the result goes to the file instead of stdout. */
+const writeOut = async (path: string, text: string): Promise<void> => {
+  try {
+    await writeFile(path, text, 'utf8');
+  } catch (error) {
+    throw new CommandError(`--out ${path}: ${(error as Error).message}`, { cause: error });
+  }
+};
+
 const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCode> => {
+  if (command === Command.Remediate && values['group-by'] !== undefined) {
+    throw new UsageError('--group-by: only for audit');
+  }
+  const groupBy = values['group-by'];
+  if (groupBy !== undefined && groupBy !== 'owner') {
+    throw new UsageError(`--group-by must be owner, got "${groupBy}"`);
+  }
   const [only, other] = command === Command.Audit ? [REMEDIATE_ONLY, 'remediate'] : [AUDIT_ONLY, 'audit'];
   const given = only.filter((name) => values[name] !== undefined);
   if (given.length > 0) {
@@ -130,12 +167,25 @@ const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCod
   if (command === Command.Remediate && target === undefined) {
     throw new UsageError('remediate needs --instance-profile NAME|ARN: the instance profile to attach');
   }
+  if (values['launch-templates'] === true) {
+    const forInstances = (['replace', 'include-owned'] as const).filter((name) => values[name] !== undefined);
+    if (forInstances.length > 0) {
+      throw new UsageError(
+        `${forInstances.map((name) => `--${name}`).join(', ')}: for instances, not with --launch-templates`,
+      );
+    }
+  } else if (values['set-default'] !== undefined) {
+    throw new UsageError('--set-default: only with --launch-templates');
+  }
   const flags = parameterFlags(values);
   const across = command === Command.Audit ? acrossMode(acrossFlags(values), flags) : undefined;
+  if (across !== undefined && groupBy !== undefined) {
+    throw new UsageError('--group-by: not across accounts (the HTML report shows the sources)');
+  }
   checkParameterFlags(flags);
   const format = outputFormat(values.output);
-  if (format === OutputFormat.Html && command !== Command.Audit) {
-    throw new UsageError('--output html: only for audit');
+  if (format === OutputFormat.Html && (command !== Command.Audit || groupBy !== undefined)) {
+    throw new UsageError('--output html: only for audit, without --group-by');
   }
   const scan = {
     regions: regions(values.region),
@@ -150,6 +200,8 @@ const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCod
   try {
     await clients.checkCredentials();
   } catch (error) {
+    // Already says what is wrong, e.g. a profile that does not exist.
+    if (error instanceof CommandError) throw error;
     const whose = values.profile === undefined ? '' : ` for profile "${values.profile}"`;
     throw new CommandError(`No AWS credentials${whose}: ${describeError(error)}`, { cause: error });
   }
@@ -186,7 +238,7 @@ const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCod
       ...scan,
       ...(account === undefined ? {} : { account }),
     });
-    await print(renderAudit(report, format));
+    await print(groupBy === undefined ? renderAudit(report, format) : renderOwnerGroups(report, format));
     return auditExitCode(report, { allowPartial });
   }
 
@@ -196,37 +248,45 @@ const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCod
   // Refused before the scan: a profile that cannot make the instances compliant is not attached anywhere.
   await checkTargetProfile(instanceProfile, parameters, profileRoles);
   const report = await audit({ clients, parameters, source, ...scan, profileRoles });
+  if (values['launch-templates'] === true) {
+    const fixes = await fixLaunchTemplates({
+      clients,
+      audit: report,
+      instanceProfile,
+      apply: values.apply === true,
+      setDefault: values['set-default'] === true,
+      ...(scan.progress === undefined ? {} : { progress: scan.progress }),
+    });
+    await print(renderTemplateFixes(fixes, format));
+    return templateFixExitCode(fixes);
+  }
   const remediation = await remediate({
     clients,
     audit: report,
     instanceProfile,
     apply: values.apply === true,
     replace: values.replace === true,
+    includeOwned: values['include-owned'] === true,
     ...(scan.progress === undefined ? {} : { progress: scan.progress }),
   });
   await print(renderRemediation(remediation, format));
   return remediationExitCode(remediation);
 };
 
-/** `--out FILE`: the result goes to the file instead of stdout. */
-const writeOut = async (path: string, text: string): Promise<void> => {
-  try {
-    await writeFile(path, text, 'utf8');
-  } catch (error) {
-    throw new CommandError(`--out ${path}: ${(error as Error).message}`, { cause: error });
-  }
-};
-
 /**
- * The command line: `audit`, `remediate` or `help`. Returns the exit code instead of exiting, so tests run
- * it in-process. `--profile` sets AWS_PROFILE for the run (as the AWS CLI's option does, it wins over
- * credentials in the environment) and restores it afterwards.
+ * The command line: `audit`, `remediate`, `help` or `--version`. Returns the exit code instead of
+ * exiting, so tests run it in-process. `--profile` goes to the clients' credentials and region (as the AWS
+ * CLI's option does, it wins over credentials in the environment); the environment is left as it is.
  */
 export const main = async (argv: readonly string[], io: CliIo): Promise<ExitCode> => {
   const [command, ...args] = argv;
   if (command === undefined) {
     io.stderr(USAGE);
     return ExitCode.Error;
+  }
+  if (command === '--version') {
+    io.stdout(`${VERSION}\n`);
+    return ExitCode.Ok;
   }
   const help = command === 'help' || command === '--help' || command === '-h';
   // `help` alone shows the commands; `help <command>` what `<command> --help` shows.
@@ -244,15 +304,25 @@ export const main = async (argv: readonly string[], io: CliIo): Promise<ExitCode
     return ExitCode.Ok;
   }
 
-  const previousProfile = process.env.AWS_PROFILE;
   try {
+    // scan and guard read files, not AWS: their own options (src/cli/before-deploy.ts).
+    if (name === Command.Scan || name === Command.Guard) {
+      if (args.includes('--help') || args.includes('-h')) {
+        io.stdout(usageOf(name));
+        return ExitCode.Ok;
+      }
+      return (name === Command.Scan ? runScan : runGuard)(args, io);
+    }
     const values = parseOptions(args);
     if (values.help === true) {
       io.stdout(usageOf(name));
       return ExitCode.Ok;
     }
-    if (values.profile !== undefined) process.env.AWS_PROFILE = values.profile;
-    return await run(name, values, io);
+    const { profile } = values;
+    const create = io.clients ?? cliClients;
+    // Every client of the run, whoever creates it, is of the named profile.
+    const clients = () => create(profile === undefined ? {} : { profile });
+    return await run(name, values, { ...io, clients });
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`error: ${error.message}\nRun "${PROGRAM} ${name} --help" for its options.\n`);
@@ -260,8 +330,5 @@ export const main = async (argv: readonly string[], io: CliIo): Promise<ExitCode
       io.stderr(`error: ${describeError(error)}\n`);
     }
     return ExitCode.Error;
-  } finally {
-    if (previousProfile === undefined) delete process.env.AWS_PROFILE;
-    else process.env.AWS_PROFILE = previousProfile;
   }
 };

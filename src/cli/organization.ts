@@ -3,7 +3,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { memoizedRoleProvider, temporaryCredentialsWith } from '../aws/assume-role.js';
-import { awsClient, type ClientOverrides } from '../aws/client-options.js';
+import { type AwsAccess, awsClient, type ClientOverrides } from '../aws/client-options.js';
 import { iamRoleArn, isAccountId, parseArn } from '../aws/names.js';
 import { AssumeRoleError, CommandError, UsageError } from '../errors.js';
 
@@ -63,6 +63,8 @@ export interface MemberAccessOptions {
   readonly externalId?: string;
   /** The client settings shared by every account (one connection pool for the whole run). */
   readonly overrides?: ClientOverrides;
+  /** The caller's credentials when not the default chain's (--profile): they assume the roles. */
+  readonly callerCredentials?: AwsCredentialIdentityProvider;
 }
 
 /** STS's codes for a role that cannot be assumed, and what to check then. */
@@ -91,10 +93,11 @@ const assumeRoleFailure = (error: unknown, roleName: string): Error => {
  */
 export const memberAccess = (options: MemberAccessOptions): AccountAccess => {
   const overrides = options.overrides ?? {};
-  const providerFor = temporaryCredentialsWith(overrides);
+  const providerFor = temporaryCredentialsWith(overrides, options.callerCredentials);
+  const own = options.callerCredentials === undefined ? {} : { credentials: options.callerCredentials };
   return (account) => {
     let credentials: AwsCredentialIdentityProvider | undefined;
-    let access = {};
+    let access: Partial<AwsAccess> = own;
     if (account.id !== options.caller.account) {
       const roleArn = iamRoleArn(options.caller.partition, account.id, options.roleName);
       credentials = memoizedRoleProvider(
@@ -126,9 +129,12 @@ export const memberAccess = (options: MemberAccessOptions): AccountAccess => {
 };
 
 /** The caller's account and partition (STS GetCallerIdentity). */
-export const callerIdentity = async (overrides: ClientOverrides = {}): Promise<Caller> => {
+export const callerIdentity = async (
+  overrides: ClientOverrides = {},
+  access: Partial<AwsAccess> = {},
+): Promise<Caller> => {
   const { GetCallerIdentityCommand, STSClient } = await import('../aws/sts.js');
-  const client = awsClient(STSClient, {}, overrides);
+  const client = awsClient(STSClient, access, overrides);
   try {
     const { Account, Arn } = await client.send(new GetCallerIdentityCommand({}));
     if (Account === undefined) throw new CommandError('STS GetCallerIdentity returned no account');
@@ -145,9 +151,12 @@ const LISTED_STATES = new Set(['ACTIVE']);
  * The organization's active accounts (organizations:ListAccounts, every page), in the order listed. Only
  * the management account or a delegated administrator may list them: the error says so.
  */
-export const organizationAccounts = async (overrides: ClientOverrides = {}): Promise<MemberAccount[]> => {
+export const organizationAccounts = async (
+  overrides: ClientOverrides = {},
+  access: Partial<AwsAccess> = {},
+): Promise<MemberAccount[]> => {
   const { OrganizationsClient, paginateListAccounts } = await import('@aws-sdk/client-organizations');
-  const client = awsClient(OrganizationsClient, {}, overrides);
+  const client = awsClient(OrganizationsClient, access, overrides);
   const accounts: MemberAccount[] = [];
   try {
     for await (const page of paginateListAccounts({ client }, {})) {

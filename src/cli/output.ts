@@ -11,6 +11,8 @@ import {
   type NotKnownField,
   type RegionOutcome,
 } from './audit.js';
+import { type TemplateFix, type TemplateFixReport, TemplateOutcome } from './launch-templates.js';
+import { groupByOwner, type OwnerGroup } from './owner-groups.js';
 import { RemediationOutcome, type RemediationReport, type RemediationResult } from './remediate.js';
 
 /** How a command prints its result: a table for people, JSON or CSV for machines. */
@@ -173,6 +175,7 @@ const REMEDIATION_FIELDS: readonly Field<RemediationResult>[] = [
   property('instanceId'),
   property('name'),
   property('currentProfileArn'),
+  property('owner'),
   property('outcome'),
   property('detail'),
 ];
@@ -190,6 +193,7 @@ const machineReadable = <Row extends object>(
   regions: readonly RegionOutcome[],
   document: Record<string, unknown>,
   summary: Record<string, number>,
+  rowsName = 'results',
 ): Rendered | undefined => {
   if (format === OutputFormat.Json) {
     const results = rows.map((row) =>
@@ -200,7 +204,7 @@ const machineReadable = <Row extends object>(
       ...rest,
       ...(accounts === undefined ? {} : { accounts: accountsJson(accounts as AccountOutcome[]) }),
       regions: regionsJson(regions),
-      results,
+      [rowsName]: results,
       summary,
     };
     return { stdout: `${JSON.stringify(json, null, 2)}\n` };
@@ -270,13 +274,168 @@ export const renderAudit = (report: AuditReport, format: OutputFormat): Rendered
         ]),
       ),
       '\n',
-      `${appTier} app-tier instance(s) in ${scanned} region(s) scanned: ` +
+      // The counts are of the rows above, which include those with the tag key in another case.
+      `${appTier} app-tier instance(s)` +
+        `${counts.tagKeyCase > 0 ? ` and ${counts.tagKeyCase} with the tag key in another case,` : ''}` +
+        ` in ${scanned} region(s) scanned: ` +
         `${counts[ComplianceType.Compliant]} COMPLIANT, ${counts[ComplianceType.NonCompliant]} NON_COMPLIANT, ` +
-        `${counts[ComplianceType.NotApplicable] - counts.tagKeyCase} NOT_APPLICABLE.\n`,
+        `${counts[ComplianceType.NotApplicable]} NOT_APPLICABLE.\n`,
     );
     if (counts.tagKeyCase > 0) lines.push(otherCaseLine(report, counts.tagKeyCase));
   }
   lines.push(failedAccounts(report.accounts), failedRegions(report.regions));
+  return { stdout: lines.join('') };
+};
+
+/** `audit --group-by owner`: one row per source that leaves instances NON_COMPLIANT, most first. */
+export const renderOwnerGroups = (report: AuditReport, format: OutputFormat): Rendered => {
+  const groups = groupByOwner(report.results);
+  const fields: readonly Field<OwnerGroup>[] = [
+    { name: 'owner', text: (group) => group.owner },
+    {
+      name: 'nonCompliant',
+      text: (group) => String(group.nonCompliant),
+      json: (group) => group.nonCompliant,
+    },
+    { name: 'instances', text: (group) => String(group.instances), json: (group) => group.instances },
+    { name: 'exampleRegion', text: (group) => group.example.region },
+    { name: 'exampleInstanceId', text: (group) => group.example.instanceId },
+    { name: 'fix', text: (group) => group.fix },
+  ];
+  const document = {
+    command: 'audit',
+    groupBy: 'owner',
+    parameters: parametersJson(report.parameters),
+    source: report.source,
+  };
+  const machine = machineReadable(
+    format,
+    fields,
+    groups,
+    report.regions,
+    document,
+    countResults(report),
+    'groups',
+  );
+  if (machine !== undefined) return machine;
+
+  const lines = [`Sources of NON_COMPLIANT app-tier instances: ${describeParameters(report)}\n\n`];
+  if (groups.length === 0) {
+    lines.push('No app-tier instance is NON_COMPLIANT: nothing to fix.\n');
+  } else {
+    lines.push(
+      toTable(
+        ['OWNER', 'NON_COMPLIANT', 'INSTANCES', 'EXAMPLE', 'FIX'],
+        groups.map((group) => [
+          group.owner,
+          String(group.nonCompliant),
+          String(group.instances),
+          `${group.example.region} ${group.example.instanceId}`,
+          group.fix,
+        ]),
+      ),
+      '\n',
+      `${groups.reduce((sum, group) => sum + group.nonCompliant, 0)} NON_COMPLIANT instance(s) from ${groups.length} source(s).\n`,
+    );
+  }
+  lines.push(failedRegions(report.regions));
+  return { stdout: lines.join('') };
+};
+
+/** `remediate --launch-templates`: a row per launch template, then the groups that use each. */
+export const renderTemplateFixes = (report: TemplateFixReport, format: OutputFormat): Rendered => {
+  const fields: readonly Field<TemplateFix>[] = [
+    property('region'),
+    property('launchTemplateId'),
+    property('launchTemplateName'),
+    property('sourceVersion'),
+    {
+      name: 'newVersion',
+      text: (fix) => (fix.newVersion === undefined ? undefined : String(fix.newVersion)),
+      json: (fix) => fix.newVersion,
+    },
+    { name: 'madeDefault', text: (fix) => String(fix.madeDefault), json: (fix) => fix.madeDefault },
+    property('outcome'),
+    property('detail'),
+    { name: 'instanceIds', text: (fix) => fix.instanceIds.join(' '), json: (fix) => fix.instanceIds },
+    {
+      name: 'groups',
+      text: (fix) =>
+        fix.groups
+          .map((group) => `${group.name}@${group.version}:${group.launchesNewVersion ? 'new' : 'old'}`)
+          .join(' '),
+      json: (fix) => fix.groups,
+    },
+  ];
+  const counts = Object.fromEntries(
+    Object.values(TemplateOutcome).map((outcome) => [
+      outcome,
+      report.fixes.filter((fix) => fix.outcome === outcome).length,
+    ]),
+  );
+  const summary = { ...counts, notFromTemplates: report.notFromTemplates.length };
+  const document = {
+    command: 'remediate',
+    mode: report.apply ? 'apply' : 'dry-run',
+    launchTemplates: true,
+    instanceProfile: report.instanceProfile,
+    setDefault: report.setDefault,
+    parameters: parametersJson(report.audit.parameters),
+    source: report.audit.source,
+  };
+  const machine = machineReadable(
+    format,
+    fields,
+    report.fixes,
+    report.audit.regions,
+    document,
+    summary,
+    'templates',
+  );
+  if (machine !== undefined) return machine;
+
+  const lines = [
+    `${report.apply ? 'Launch template fix' : 'Dry run of the launch template fix'} with instance profile ` +
+      `${report.instanceProfile}: ${describeParameters(report.audit)}\n\n`,
+  ];
+  if (report.fixes.length === 0) {
+    lines.push('No NON_COMPLIANT app-tier instance was launched from a launch template: nothing to do.\n');
+  } else {
+    lines.push(
+      toTable(
+        ['REGION', 'LAUNCH TEMPLATE', 'FROM', 'NEW', 'RESULT', 'INSTANCES', 'DETAIL'],
+        report.fixes.map((fix) => [
+          fix.region,
+          fix.launchTemplateName === undefined
+            ? fix.launchTemplateId
+            : `${fix.launchTemplateId} (${fix.launchTemplateName})`,
+          fix.sourceVersion,
+          fix.newVersion === undefined ? NONE : String(fix.newVersion),
+          fix.outcome,
+          String(fix.instanceIds.length),
+          fix.detail,
+        ]),
+      ),
+    );
+    for (const fix of report.fixes.filter((entry) => entry.groups.length > 0)) {
+      lines.push(`\nAuto Scaling groups using ${fix.launchTemplateId}:\n`);
+      for (const group of fix.groups) {
+        lines.push(
+          `  ${group.name} (version ${group.version}): ${group.launchesNewVersion ? 'launches the new version' : 'keeps launching the old one'}\n` +
+            `    ${group.command}\n`,
+        );
+      }
+    }
+    if (!report.apply) lines.push('\nNothing was changed: run again with --apply to act.\n');
+    lines.push('No instance refresh was started: the commands above replace the instances.\n');
+  }
+  if (report.notFromTemplates.length > 0) {
+    lines.push(
+      `${report.notFromTemplates.length} NON_COMPLIANT instance(s) not launched from a launch template this can change ` +
+        '(none, or one its owner manages): see audit --group-by owner.\n',
+    );
+  }
+  lines.push(failedRegions(report.audit.regions));
   return { stdout: lines.join('') };
 };
 
@@ -296,6 +455,7 @@ export const renderRemediation = (report: RemediationReport, format: OutputForma
     mode: report.apply ? 'apply' : 'dry-run',
     instanceProfile: report.instanceProfile,
     replace: report.replace,
+    includeOwned: report.includeOwned,
     parameters: parametersJson(report.audit.parameters),
     source: report.audit.source,
   };

@@ -9,7 +9,9 @@ import {
 import { isInstanceProfileArn, isInstanceProfileName, parseInstanceProfileArn } from '../aws/names.js';
 import { CommandError, describeError, UsageError } from '../errors.js';
 import type { ProfileRoles } from '../iam/profile-roles.js';
-import { ComplianceType } from '../rule/compliance.js';
+import { ComplianceType, Reason } from '../rule/compliance.js';
+import { type Owner, OwnerKind } from '../rule/owner.js';
+import { fixAtSourceText, ownerLabel } from '../rule/owner-advice.js';
 import type { RuleParameters } from '../rule/parameters.js';
 import { mapBounded } from '../run/map-bounded.js';
 import type { AuditReport, AuditResult } from './audit.js';
@@ -28,6 +30,11 @@ export const RemediationOutcome = {
   AlreadyAttached: 'already-attached',
   /** Left alone: another profile is attached and --replace was not given. */
   Skipped: 'skipped',
+  /**
+   * Left alone: an Auto Scaling group, a stack or another owner launched it, and would undo a profile
+   * attached by hand (--include-owned attaches anyway).
+   */
+  SkippedOwned: 'skipped-owned',
   Failed: 'failed',
 } as const;
 export type RemediationOutcome = (typeof RemediationOutcome)[keyof typeof RemediationOutcome];
@@ -36,6 +43,8 @@ export interface RemediationResult {
   readonly region: string;
   readonly instanceId: string;
   readonly name?: string;
+  /** Who launched the instance (`ownerLabel`), when something did. */
+  readonly owner?: string;
   /** The profile attached before this run, if any. */
   readonly currentProfileArn?: string;
   readonly outcome: RemediationOutcome;
@@ -47,6 +56,7 @@ export interface RemediationReport {
   readonly instanceProfile: string;
   readonly apply: boolean;
   readonly replace: boolean;
+  readonly includeOwned: boolean;
   readonly results: readonly RemediationResult[];
 }
 
@@ -59,6 +69,8 @@ export interface RemediateOptions {
   readonly apply: boolean;
   /** Replace a profile that is already attached. */
   readonly replace: boolean;
+  /** Attach to owned instances too (those an Auto Scaling group, a stack, ... launched). */
+  readonly includeOwned?: boolean;
   /** Instances handled at once. */
   readonly concurrency?: number;
   readonly progress?: (line: string) => void;
@@ -72,7 +84,8 @@ const LIVE_ASSOCIATION_STATES = ['associating', 'associated'];
 export const isSameProfile = (arn: string, target: string): boolean =>
   target.startsWith('arn:') ? arn === target : parseInstanceProfileArn(arn)?.name === target;
 
-const specification = (target: string): IamInstanceProfileSpecification =>
+/** The profile to attach (a name or an ARN) as EC2 takes it. */
+export const profileSpecification = (target: string): IamInstanceProfileSpecification =>
   target.startsWith('arn:') ? { Arn: target } : { Name: target };
 
 /**
@@ -147,7 +160,7 @@ const remediateOne = async (
     const output = await ec2.send(
       new AssociateIamInstanceProfileCommand({
         InstanceId: found.instanceId,
-        IamInstanceProfile: specification(target),
+        IamInstanceProfile: profileSpecification(target),
       }),
     );
     const id = output.IamInstanceProfileAssociation?.AssociationId;
@@ -170,10 +183,21 @@ const remediateOne = async (
   await ec2.send(
     new ReplaceIamInstanceProfileAssociationCommand({
       AssociationId: association.AssociationId,
-      IamInstanceProfile: specification(target),
+      IamInstanceProfile: profileSpecification(target),
     }),
   );
   return { outcome: RemediationOutcome.Replaced, detail: `replaced ${current} with ${target}` };
+};
+
+/** Why an owned instance is left alone, and what to do instead. */
+const ownedDetail = (owner: Owner): string => {
+  const atSource =
+    owner.launchTemplate !== undefined &&
+    owner.kind !== OwnerKind.EksNodeGroup &&
+    owner.kind !== OwnerKind.Karpenter
+      ? 'fix its launch template (remediate --launch-templates)'
+      : `fix it there: ${fixAtSourceText(owner, Reason.NoProfile)}`;
+  return `launched by ${ownerLabel(owner)}, which would undo a profile attached here; ${atSource}, or pass --include-owned`;
 };
 
 /**
@@ -197,10 +221,14 @@ export const remediate = async (options: RemediateOptions): Promise<RemediationR
         instanceId: found.instanceId,
         ...(found.name === undefined ? {} : { name: found.name }),
         ...(found.instanceProfileArn === undefined ? {} : { currentProfileArn: found.instanceProfileArn }),
+        ...(found.owner === undefined ? {} : { owner: ownerLabel(found.owner) }),
       };
       let result: RemediationResult;
       try {
-        result = { ...base, ...(await remediateOne(options, found)) };
+        result =
+          found.owner === undefined || options.includeOwned === true
+            ? { ...base, ...(await remediateOne(options, found)) }
+            : { ...base, outcome: RemediationOutcome.SkippedOwned, detail: ownedDetail(found.owner) };
       } catch (error) {
         result = { ...base, outcome: RemediationOutcome.Failed, detail: describeError(error) };
       }
@@ -213,6 +241,7 @@ export const remediate = async (options: RemediateOptions): Promise<RemediationR
     instanceProfile: options.instanceProfile,
     apply: options.apply,
     replace: options.replace,
+    includeOwned: options.includeOwned === true,
     results,
   };
 };
@@ -221,6 +250,7 @@ const LEFT_NON_COMPLIANT: ReadonlySet<RemediationOutcome> = new Set([
   RemediationOutcome.WouldAssociate,
   RemediationOutcome.WouldReplace,
   RemediationOutcome.Skipped,
+  RemediationOutcome.SkippedOwned,
 ]);
 
 /** 2 when a region or an action failed, 1 when an instance is left NON_COMPLIANT, 0 otherwise. */

@@ -105,13 +105,29 @@ const readTagParameter = async (clients: CliClients, name: string, region: strin
   }
 };
 
+const blank = (value: string | undefined): boolean => value !== undefined && value.trim() === '';
+
 /**
- * Refuses flags that cannot name the app tier: without --rule-name, both --tag-key and --tag-value are
- * needed, and the message names the one that is missing.
+ * Refuses flags that cannot name the app tier, in the command's words (the rule parser's would name
+ * rule parameters): an empty --tag-key or --tag-value, an empty item in --tag-value, and without
+ * --rule-name, a missing --tag-key or --tag-value.
  */
 export const checkParameterFlags = (flags: ParameterFlags): void => {
-  if (flags.ruleName !== undefined) return;
   const { tagKey, tagValue } = flags;
+  if (blank(tagKey)) {
+    throw new UsageError('--tag-key is empty: name the tag key that marks the app tier (case-sensitive)');
+  }
+  if (blank(tagValue)) {
+    throw new UsageError(
+      '--tag-value is empty: name the value that marks the app tier (or comma-separated values, or * for any value)',
+    );
+  }
+  if (tagValue?.split(',').some((value) => value.trim() === '')) {
+    throw new UsageError(
+      `--tag-value "${tagValue}" has an empty value: separate the values with single commas`,
+    );
+  }
+  if (flags.ruleName !== undefined) return;
   if (tagKey === undefined && tagValue === undefined) {
     throw new UsageError(
       'Name the app-tier tag with --tag-key and --tag-value, or a deployed rule with --rule-name',

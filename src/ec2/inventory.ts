@@ -15,13 +15,39 @@ const LIVE_STATES = ['pending', 'running', 'stopping', 'stopped'];
 
 const LIVE = { Name: 'instance-state-name', Values: LIVE_STATES };
 
-/** Server-side filters: only app-tier instances that are not terminated cross the wire. */
-export const appTierFilters = (tag: AppTierTag): Filter[] => [
-  tag.values === ANY_VALUE
-    ? { Name: 'tag-key', Values: [tag.key] }
-    : { Name: `tag:${tag.key}`, Values: [...tag.values] },
-  LIVE,
-];
+/**
+ * The most filter values EC2 takes in one call, all filters of the call counted together: beyond it,
+ * DescribeInstances answers `FilterLimitExceeded` ("The maximum number of filter values specified on a
+ * single call is 200").
+ */
+export const MAX_FILTER_VALUES = 200;
+
+/** Tag values per listing: what the cap leaves beside the live states. */
+const TAG_VALUES_PER_LISTING = MAX_FILTER_VALUES - LIVE_STATES.length;
+
+/**
+ * A filter value that matches itself alone. EC2 reads `*` (any run of characters) and `?` (one
+ * character) in a filter value as wildcards, and a backslash as their escape: `app*` would list `apple`.
+ */
+export const literalFilterValue = (value: string): string => value.replace(/[\\*?]/g, (char) => `\\${char}`);
+
+/**
+ * The server-side filters of each listing of the app tier: only app-tier instances that are not terminated
+ * cross the wire. Values are taken literally; a list longer than one call takes is split into several
+ * listings, each within MAX_FILTER_VALUES.
+ */
+export const appTierListings = (tag: AppTierTag): Filter[][] => {
+  if (tag.values === ANY_VALUE) return [[{ Name: 'tag-key', Values: [literalFilterValue(tag.key)] }, LIVE]];
+  const values = tag.values.map(literalFilterValue);
+  const listings: Filter[][] = [];
+  for (let start = 0; start < values.length; start += TAG_VALUES_PER_LISTING) {
+    listings.push([
+      { Name: `tag:${tag.key}`, Values: values.slice(start, start + TAG_VALUES_PER_LISTING) },
+      LIVE,
+    ]);
+  }
+  return listings;
+};
 
 /** The spellings of a tag key people write that differ from it only in case: `tier`, `Tier`, `TIER`. */
 export const keyCaseVariants = (key: string): string[] => {
@@ -51,10 +77,38 @@ async function* instancePages(client: EC2Client, filters: Filter[]): AsyncIterab
   }
 }
 
+/**
+ * The pages of several listings, one after the other, each instance once. An instance retagged from a
+ * value of one listing to a value of a later one is listed by both: the ids already yielded are kept (only
+ * when there are several listings) and a repeat is left out.
+ */
+async function* mergedPages(
+  client: EC2Client,
+  listings: readonly Filter[][],
+): AsyncIterable<readonly Instance[]> {
+  if (listings.length === 1) {
+    yield* instancePages(client, listings[0] as Filter[]);
+    return;
+  }
+  const seen = new Set<string>();
+  for (const filters of listings) {
+    for await (const page of instancePages(client, filters)) {
+      const fresh = page.filter((instance) => {
+        const id = instance.InstanceId;
+        if (id === undefined) return true;
+        if (seen.has(id)) return false;
+        seen.add(id);
+        return true;
+      });
+      if (fresh.length > 0) yield fresh;
+    }
+  }
+}
+
 export const ec2Inventory = (client: EC2Client): Ec2Inventory => ({
-  appTierInstances: (tag) => instancePages(client, appTierFilters(tag)),
+  appTierInstances: (tag) => mergedPages(client, appTierListings(tag)),
   async *otherCaseInstances(tag) {
-    const variants = keyCaseVariants(tag.key);
+    const variants = keyCaseVariants(tag.key).map(literalFilterValue);
     if (variants.length > 0) yield* instancePages(client, [{ Name: 'tag-key', Values: variants }, LIVE]);
   },
 });

@@ -1,7 +1,7 @@
 import type { AuditResult } from '../cli/audit.js';
 import { ComplianceType, Reason } from '../rule/compliance.js';
 import type { Owner } from '../rule/owner.js';
-import { fixAtSource, type NonCompliantReason, ownerLabel, sourceKey } from '../rule/owner-advice.js';
+import { fixAtSourceText, type NonCompliantReason, ownerLabel, sourceKey } from '../rule/owner-advice.js';
 
 /** A source that leaves instances NON_COMPLIANT: one change there fixes them all. */
 export interface Source {
@@ -13,7 +13,7 @@ export interface Source {
   readonly nonCompliant: number;
   /** The first of its NON_COMPLIANT instances, as an example. */
   readonly example: AuditResult;
-  /** `fixAtSource` for the example's reason. */
+  /** `fixAtSourceText` for the example's reason. */
   readonly fix: string;
 }
 
@@ -29,6 +29,7 @@ const NON_COMPLIANT_REASONS: ReadonlySet<string> = new Set([
   Reason.NoProfile,
   Reason.ProfileWithoutArn,
   Reason.ProfileNotAllowed,
+  Reason.ProfileNotVerifiable,
   Reason.ProfileWithoutRole,
 ]);
 
@@ -36,7 +37,7 @@ const NON_COMPLIANT_REASONS: ReadonlySet<string> = new Set([
 export const fixOfOwned = (result: AuditResult): string | undefined =>
   result.owner === undefined || result.reason === undefined || !NON_COMPLIANT_REASONS.has(result.reason)
     ? undefined
-    : fixAtSource(result.owner, result.reason as NonCompliantReason);
+    : fixAtSourceText(result.owner, result.reason as NonCompliantReason);
 
 /**
  * The NON_COMPLIANT instances grouped by where they are fixed (`sourceKey` of their owner, within their

@@ -34,7 +34,7 @@ export interface Elastic {
 }
 
 /** The fewest characters a name is shortened to: enough of both ends to tell it apart. */
-const MIN_NAME = 16;
+const MIN_NAME = 12;
 
 /** Keeps both ends of `text` around an ellipsis: the start and the end of a name are what tell it apart. */
 export const shortenMiddle = (text: string, room: number): string => {
@@ -85,14 +85,17 @@ export const composeAnnotation = (...parts: readonly (string | Elastic)[]): stri
     .filter((entry): entry is { part: Elastic; index: number } => typeof entry.part !== 'string');
   const orders = [...new Set(elastic.map(({ part }) => part.order))].sort((a, b) => a - b);
   for (const order of orders) {
-    const group = elastic.filter(({ part }) => part.order === order);
-    const total = group.reduce((sum, { index }) => sum + (texts[index] ?? '').length, 0);
-    const over = length() - MAX_ANNOTATION_LENGTH;
-    if (over <= 0) break;
-    // Each part of the same order gives way in proportion to its length.
-    for (const { part, index } of group) {
-      const own = (texts[index] ?? '').length;
-      texts[index] = part.shorten(Math.max(0, own - Math.ceil((over * own) / total)));
+    let group = elastic.filter(({ part }) => part.order === order);
+    // Each part of the same order gives way in proportion to its length; a part that reached its shortest
+    // leaves the rest to the others.
+    while (group.length > 0 && length() > MAX_ANNOTATION_LENGTH) {
+      const over = length() - MAX_ANNOTATION_LENGTH;
+      const total = group.reduce((sum, { index }) => sum + (texts[index] ?? '').length, 0);
+      group = group.filter(({ part, index }) => {
+        const own = (texts[index] ?? '').length;
+        texts[index] = part.shorten(Math.max(0, own - Math.ceil((over * own) / Math.max(total, 1))));
+        return (texts[index] ?? '').length < own;
+      });
     }
   }
   return fitAnnotation(texts.join(''));

@@ -23,6 +23,8 @@ export const Reason = {
   /** An instance profile association is recorded, but without the ARN that says which profile. */
   ProfileWithoutArn: 'profile-without-arn',
   ProfileNotAllowed: 'profile-not-allowed',
+  /** A profile known only at deploy (a template, a plan) cannot be checked against allowedInstanceProfileArns. */
+  ProfileNotVerifiable: 'profile-not-verifiable',
   ProfileWithoutRole: 'profile-without-role',
   UsesRole: 'uses-iam-role',
 } as const;

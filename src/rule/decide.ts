@@ -29,7 +29,7 @@ const nonCompliant = (
   const fix =
     view.owner === undefined
       ? [': ', instanceFix]
-      : ['; ', ...describeOwner(view.owner), ': ', fixAtSource(view.owner, reason, view.profileHoldsRole)];
+      : ['; ', ...describeOwner(view.owner), ': ', ...fixAtSource(view.owner, reason, view.profileHoldsRole)];
   return {
     compliance: ComplianceType.NonCompliant,
     reason,
@@ -41,9 +41,14 @@ const decideInScope = (
   view: InstanceView,
   parameters: RuleParameters,
 ): InScope & { parts: (string | Elastic)[] } => {
-  const profile = view.instanceProfileArn;
+  // A profile known only at deploy is attached, but never checked against the allow-list (see below).
+  const atDeploy = view.instanceProfileArn === undefined ? view.profileKnownAtDeploy?.profile : undefined;
+  const profile = view.instanceProfileArn ?? atDeploy;
   // The profile's name says which it is (an instance can only have a profile of its own account).
-  const profileName = profile === undefined ? '' : (parseInstanceProfileArn(profile)?.name ?? profile);
+  const profileName =
+    profile === undefined || atDeploy !== undefined
+      ? (profile ?? '')
+      : (parseInstanceProfileArn(profile)?.name ?? profile);
   // An association without an ARN is not "no profile", but it cannot be checked either: never COMPLIANT.
   if (profile === undefined && view.profileWithoutArn !== undefined) {
     const { id } = view.profileWithoutArn;
@@ -53,7 +58,7 @@ const decideInScope = (
       Reason.ProfileWithoutArn,
       id === undefined
         ? ['Profile association with neither ARN nor id']
-        : ['Profile association without an ARN (profile id ', name(id), ')'],
+        : ['Profile association without ARN (id ', name(id), ')'],
       'check it with ec2 describe-iam-instance-profile-associations',
     );
   }
@@ -67,12 +72,21 @@ const decideInScope = (
     );
   }
   const allowed = parameters.allowedInstanceProfileArns;
+  if (allowed !== undefined && atDeploy !== undefined) {
+    return nonCompliant(
+      view,
+      parameters,
+      Reason.ProfileNotVerifiable,
+      ['Profile attached, not verifiable before deploy (', name(atDeploy), ')'],
+      'name an allowed profile ARN',
+    );
+  }
   if (allowed !== undefined && !allowed.has(profile)) {
     return nonCompliant(
       view,
       parameters,
       Reason.ProfileNotAllowed,
-      ['Instance profile not in allowedInstanceProfileArns (', name(profileName), ')'],
+      ['Profile not in allowedInstanceProfileArns (', name(profileName), ')'],
       'switch it with ec2 replace-iam-instance-profile-association',
     );
   }
@@ -84,14 +98,14 @@ const decideInScope = (
           view,
           parameters,
           Reason.ProfileWithoutRole,
-          ['Instance profile holds no IAM role or no longer exists (', name(profileName), ')'],
+          ['Profile holds no IAM role, or is deleted (', name(profileName), ')'],
           'add a role with iam add-role-to-instance-profile',
         )
       : nonCompliant(
           view,
           parameters,
           Reason.ProfileWithoutRole,
-          ["Instance profile's IAM role could not be checked (", name(profileName), ')'],
+          ["Profile's IAM role could not be checked (", name(profileName), ')'],
           "check it with iam get-instance-profile in the instance's account",
         );
   }
@@ -136,4 +150,5 @@ export const needsProfileRole = (
   context: DecisionContext,
 ): view is InstanceView & { readonly instanceProfileArn: string } =>
   view.profileHoldsRole === undefined &&
+  view.instanceProfileArn !== undefined &&
   decide(view, parameters, context).reason === Reason.ProfileWithoutRole;

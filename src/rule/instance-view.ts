@@ -28,6 +28,13 @@ export interface InstanceView {
    * tags: it changes the advice of a NON_COMPLIANT annotation, never the compliance type.
    */
   readonly owner?: Owner;
+  /**
+   * Present when a file (a template, a plan) attaches an instance profile whose ARN is known only at deploy:
+   * a profile the same template creates, a parameter without a default, a value Terraform knows after apply.
+   * The instance will have a profile, but which one cannot be checked before deploy. `profile` says what the
+   * file names (`Ref AppProfile`, `aws_iam_instance_profile.app.name`).
+   */
+  readonly profileKnownAtDeploy?: { readonly profile: string };
   /** When Config captured the item (change events); the evaluation's OrderingTimestamp. */
   readonly capturedAt?: Date;
   /**
@@ -50,19 +57,23 @@ const asDate = (value: unknown): Date | undefined => {
   return undefined;
 };
 
-/** Tags as Config writes them twice: the item's `tags` map wins over the `configuration.tags` list. */
+/**
+ * Tags as Config writes them twice: the item's `tags` map when the item has one (even empty), else the
+ * `configuration.tags` list. Never both: the map is what Config itself reads (a rule's tag scope, advanced
+ * queries), and a key found only in the list would make an instance app tier that Config's own view says is
+ * not (docs/decisions.md).
+ */
 const tagsOf = (mapTags: unknown, listTags: unknown): Map<string, string> => {
   const tags = new Map<string, string>();
-  if (Array.isArray(listTags)) {
+  if (isRecord(mapTags)) {
+    for (const [key, value] of Object.entries(mapTags)) {
+      if (typeof value === 'string') tags.set(key, value);
+    }
+  } else if (Array.isArray(listTags)) {
     for (const tag of listTags) {
       if (isRecord(tag) && typeof tag.key === 'string' && typeof tag.value === 'string') {
         tags.set(tag.key, tag.value);
       }
-    }
-  }
-  if (isRecord(mapTags)) {
-    for (const [key, value] of Object.entries(mapTags)) {
-      if (typeof value === 'string') tags.set(key, value);
     }
   }
   return tags;

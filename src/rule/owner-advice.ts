@@ -7,14 +7,17 @@ export type NonCompliantReason =
   | typeof Reason.NoProfile
   | typeof Reason.ProfileWithoutArn
   | typeof Reason.ProfileNotAllowed
+  | typeof Reason.ProfileNotVerifiable
   | typeof Reason.ProfileWithoutRole;
 
 const launchTemplateOf = (owner: Owner): (string | Elastic)[] => {
   const template = owner.launchTemplate;
   if (template === undefined) return [];
   return [
-    ` from launch template ${template.id}`,
-    template.version === undefined ? '' : ` (version ${template.version})`,
+    ' from launch template ',
+    // An id is what finds the template: the last part to give way.
+    { ...name(template.id), order: 3 },
+    ...(template.version === undefined ? [] : [' (version ', name(template.version), ')']),
   ];
 };
 
@@ -36,13 +39,16 @@ export const describeOwner = (owner: Owner): (string | Elastic)[] => {
       return [
         'launched by Auto Scaling group ',
         name(owner.autoScalingGroup ?? ''),
-        ...(owner.stack === undefined ? [] : [' (stack ', name(owner.stack.name), ')']),
         ...launchTemplateOf(owner),
       ];
     case OwnerKind.Ec2Fleet:
-      return ['launched by EC2 Fleet ', owner.ec2Fleet ?? '', ...launchTemplateOf(owner)];
+      return ['launched by EC2 Fleet ', name(owner.ec2Fleet ?? ''), ...launchTemplateOf(owner)];
     case OwnerKind.SpotFleet:
-      return ['launched by Spot Fleet request ', owner.spotFleetRequest ?? '', ...launchTemplateOf(owner)];
+      return [
+        'launched by Spot Fleet request ',
+        name(owner.spotFleetRequest ?? ''),
+        ...launchTemplateOf(owner),
+      ];
     case OwnerKind.CloudFormationStack: {
       const stack = owner.stack as NonNullable<Owner['stack']>;
       return [
@@ -57,28 +63,27 @@ export const describeOwner = (owner: Owner): (string | Elastic)[] => {
 };
 
 /** Where the owner sets its instances' profile. */
-const placeOf = (owner: Owner): string => {
-  // The owner's description names the stack already.
-  const inStack = owner.stack === undefined ? '' : ' in the stack';
+const placeOf = (owner: Owner): (string | Elastic)[] => {
+  const inStack = owner.stack === undefined ? [] : [' in stack ', name(owner.stack.name)];
   switch (owner.kind) {
     case OwnerKind.EksNodeGroup:
-      return 'the node group (its node role)';
+      return ['the node group (its node role)'];
     case OwnerKind.ElasticBeanstalk:
-      return "the environment's IamInstanceProfile option";
+      return ["the environment's IamInstanceProfile option"];
     case OwnerKind.Karpenter:
-      return 'its EC2NodeClass (role or instanceProfile)';
+      return ['its EC2NodeClass (role or instanceProfile)'];
     case OwnerKind.AutoScalingGroup:
-      return owner.launchTemplate === undefined
-        ? `a new launch configuration${inStack}`
-        : `the launch template${inStack}`;
+      return [
+        owner.launchTemplate === undefined ? 'a new launch configuration' : 'the launch template',
+        ...inStack,
+      ];
     case OwnerKind.Ec2Fleet:
-      return "the fleet's launch template";
-    case OwnerKind.SpotFleet:
-      return "a new request's launch specification";
-    case OwnerKind.CloudFormationStack:
-      return "the stack's template";
     case OwnerKind.LaunchTemplate:
-      return 'the launch template';
+      return ['the launch template'];
+    case OwnerKind.SpotFleet:
+      return ['a new request'];
+    case OwnerKind.CloudFormationStack:
+      return ["the stack's template"];
   }
 };
 
@@ -95,25 +100,41 @@ const consequenceOf = (owner: Owner): string => {
 };
 
 /**
- * The fix at the source of an owned instance, for a NON_COMPLIANT reason: `set an instance profile in the
- * launch template, or replacements repeat this`. `profileHoldsRole` tells the two cases of
- * ProfileWithoutRole apart (false: no role; undefined: not checked).
+ * The fix at the source of an owned instance, for a NON_COMPLIANT reason, as annotation parts: `set an
+ * instance profile in the launch template, or replacements repeat this`. `profileHoldsRole` tells the two
+ * cases of ProfileWithoutRole apart (false: no role; undefined: not checked).
  */
-export const fixAtSource = (owner: Owner, reason: NonCompliantReason, profileHoldsRole?: boolean): string => {
+export const fixAtSource = (
+  owner: Owner,
+  reason: NonCompliantReason,
+  profileHoldsRole?: boolean,
+): (string | Elastic)[] => {
   const place = placeOf(owner);
   switch (reason) {
     case Reason.NoProfile:
-      return `set an instance profile in ${place}${consequenceOf(owner)}`;
+      return ['set an instance profile in ', ...place, consequenceOf(owner)];
     case Reason.ProfileNotAllowed:
-      return `set an allowed instance profile in ${place}${consequenceOf(owner)}`;
+      return ['set an allowed profile in ', ...place, consequenceOf(owner)];
+    case Reason.ProfileNotVerifiable:
+      return ['name an allowed profile ARN in ', ...place];
     case Reason.ProfileWithoutRole:
       return profileHoldsRole === false
-        ? `add a role (iam add-role-to-instance-profile) or set another in ${place}`
-        : `check it with iam get-instance-profile; it is set in ${place}`;
+        ? ['add a role to it, or set another in ', ...place]
+        : ['check it with iam get-instance-profile; set in ', ...place];
     case Reason.ProfileWithoutArn:
-      return `see ec2 describe-iam-instance-profile-associations; it is set in ${place}`;
+      return ['check the association; the profile is set in ', ...place];
   }
 };
+
+/** `fixAtSource` as plain text, for the command line. */
+export const fixAtSourceText = (
+  owner: Owner,
+  reason: NonCompliantReason,
+  profileHoldsRole?: boolean,
+): string =>
+  fixAtSource(owner, reason, profileHoldsRole)
+    .map((part) => (typeof part === 'string' ? part : part.text))
+    .join('');
 
 const templateLabel = (owner: Owner): string => {
   const template = owner.launchTemplate;

@@ -3,12 +3,13 @@ import { toEvaluation } from '../config/evaluation.js';
 import { type ChangeNotification, MessageType, type OversizedNotification } from '../config/event.js';
 import type { HistoryReader } from '../config/history.js';
 import type { ResourceResultReader } from '../config/previous-results.js';
-import { RuleError } from '../errors.js';
+import { HistoryLagError, RuleError } from '../errors.js';
 import { isRecord } from '../json.js';
 import { ComplianceType, type Decision, Reason } from '../rule/compliance.js';
 import { decide } from '../rule/decide.js';
 import { type InstanceView, viewFromConfigurationItem } from '../rule/instance-view.js';
 import type { RuleParameters } from '../rule/parameters.js';
+import { type Deadline, noDeadline } from './deadline.js';
 
 export interface ChangeInput {
   readonly invoking: ChangeNotification | OversizedNotification;
@@ -20,7 +21,68 @@ export interface ChangeInput {
    * only when a rule parameter needs it.
    */
   readonly enrich?: (view: InstanceView) => Promise<InstanceView>;
+  /** The invocation's deadline: how long an oversized item's history may be waited for. */
+  readonly deadline?: Deadline;
+  /** How to wait before reading the history again (tests pass a clock of their own). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
+
+/**
+ * The waits before reading again the history of an oversized item that is older than the notification says:
+ * the item is usually recorded within seconds. Each wait is taken only while the invocation keeps
+ * MIN_TIME_AFTER_WAIT_MS after it.
+ */
+export const HISTORY_REREAD_DELAYS_MS = [1_000, 2_000, 4_000] as const;
+
+/** What the invocation keeps after a wait: one more read, the evaluation's delivery, the error if it fails. */
+export const MIN_TIME_AFTER_WAIT_MS = 10_000;
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+const captureTimeOf = (value: unknown): number | undefined => {
+  if (typeof value !== 'string' && !(value instanceof Date)) return undefined;
+  const time = new Date(value).getTime();
+  return Number.isNaN(time) ? undefined : time;
+};
+
+/**
+ * The configuration item an oversized notification is about. GetResourceConfigHistory may lag behind the
+ * notification: while its newest item was captured before the time the summary names, it is read again
+ * after a short wait (as long as the invocation has time for it). Still older, the invocation fails with a
+ * HistoryLagError, so that Lambda retries it, instead of evaluating the state before the change.
+ */
+export const readNotifiedItem = async (
+  reader: HistoryReader,
+  summary: OversizedNotification['configurationItemSummary'],
+  deadline: Deadline,
+  sleep: (ms: number) => Promise<void>,
+): Promise<Record<string, unknown>> => {
+  const notifiedAt = captureTimeOf(summary.configurationItemCaptureTime);
+  let item = await reader.latest(summary.resourceType, summary.resourceId);
+  let reads = 1;
+  const isOlder = (candidate: Record<string, unknown>) => {
+    const capturedAt = captureTimeOf(candidate.configurationItemCaptureTime);
+    return notifiedAt !== undefined && capturedAt !== undefined && capturedAt < notifiedAt;
+  };
+  for (const delay of HISTORY_REREAD_DELAYS_MS) {
+    if (!isOlder(item) || deadline.remainingMs() - delay < MIN_TIME_AFTER_WAIT_MS) break;
+    await sleep(delay);
+    item = await reader.latest(summary.resourceType, summary.resourceId);
+    reads += 1;
+  }
+  if (isOlder(item)) {
+    const resource = `${summary.resourceType} ${summary.resourceId}`;
+    const newest = new Date(captureTimeOf(item.configurationItemCaptureTime) as number).toISOString();
+    throw new HistoryLagError(
+      `The configuration history of ${resource} lags behind its oversized change notification: the newest item ` +
+        `GetResourceConfigHistory returned was captured at ${newest}, before the change notified ` +
+        `(${new Date(notifiedAt as number).toISOString()}), after ${reads} read(s). Failing so that Lambda retries ` +
+        'the invocation, rather than evaluate the state before the change',
+      resource,
+    );
+  }
+  return item;
+};
 
 export interface ChangeResult {
   readonly view: InstanceView;
@@ -37,12 +99,12 @@ export const evaluateChange = async (input: ChangeInput): Promise<ChangeResult> 
   const item =
     invoking.messageType === MessageType.ConfigurationItemChange
       ? invoking.configurationItem
-      : await input
-          .history()
-          .latest(
-            invoking.configurationItemSummary.resourceType,
-            invoking.configurationItemSummary.resourceId,
-          );
+      : await readNotifiedItem(
+          input.history(),
+          invoking.configurationItemSummary,
+          input.deadline ?? noDeadline,
+          input.sleep ?? sleepFor,
+        );
   const recorded = viewFromConfigurationItem(item);
   // The capture time orders evaluations: a retried or duplicated event writes the very same evaluation.
   if (recorded.capturedAt === undefined) {

@@ -141,6 +141,7 @@ export const runRule = async (event: ParsedConfigEvent, environment: RunEnvironm
     parameters,
     history: () => configHistoryReader(client),
     enrich,
+    deadline: environment.deadline,
   });
   const recorded = await shouldRecordChange({
     ruleName: envelope.configRuleName,

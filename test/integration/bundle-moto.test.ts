@@ -123,7 +123,7 @@ const changeEventFor = (instanceId: string, profileArn: string) =>
 describe.skipIf(!MOTO)(
   MOTO
     ? 'the built function against moto (EC2, IAM) and the local Config endpoint'
-    : 'the built function against moto — skipped: moto_server is not on PATH (pip install "moto[server]")',
+    : 'the built function against moto — skipped: moto_server is neither on PATH nor in .venv (node scripts/python-tools.mjs installs it)',
   () => {
     let moto: MotoServer;
     let aws: LocalAws;

@@ -147,7 +147,7 @@ const BEFORE = {
 describe.skipIf(!MOTO)(
   MOTO
     ? 'audit and remediate against moto (EC2, IAM, Config)'
-    : 'audit and remediate against moto — skipped: moto_server is not on PATH (pip install "moto[server]")',
+    : 'audit and remediate against moto — skipped: moto_server is neither on PATH nor in .venv (node scripts/python-tools.mjs installs it)',
   () => {
     let moto: MotoServer;
     let fleet: Fleet;
@@ -241,8 +241,14 @@ describe.skipIf(!MOTO)(
         }
         expect(stdout).not.toContain('web-without-profile');
         expect(stdout).toContain(
-          '4 app-tier instance(s) in 2 region(s) scanned: 2 COMPLIANT, 2 NON_COMPLIANT',
+          '4 app-tier instance(s) and 1 with the tag key in another case, in 2 region(s) scanned: ' +
+            '2 COMPLIANT, 2 NON_COMPLIANT, 1 NOT_APPLICABLE.\n',
         );
+        // The summary counts the rows shown, whatever they are.
+        for (const result of ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE']) {
+          const rows = stdout.match(new RegExp(`^\\S+ +i-\\S+ .* ${result} `, 'gm')) ?? [];
+          expect(stdout).toContain(`${rows.length} ${result}`);
+        }
       });
 
       it('takes the parameters of a deployed Config rule', async () => {
@@ -348,7 +354,11 @@ describe.skipIf(!MOTO)(
           expect(Object.keys(byName(JSON.parse(named.stdout).results))).toHaveLength(4);
           expect(unknown.code).toBe(2);
           expect(unknown.stdout).toBe('');
-          expect(unknown.stderr).toMatch(/^error: No AWS credentials for profile "nobody": /);
+          expect(unknown.stderr).toBe(
+            `error: AWS profile "nobody" does not exist: it is in neither ${join(dir, 'config')} (AWS_CONFIG_FILE) ` +
+              `nor ${join(dir, 'credentials')} (AWS_SHARED_CREDENTIALS_FILE) (profiles there: moto). ` +
+              'Profiles are read from AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE, by default ~/.aws/config and ~/.aws/credentials.\n',
+          );
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }

@@ -124,7 +124,9 @@ const available = motoAvailable();
 
 describe.skipIf(!available)(
   `cross-account evaluation against moto's STS and EC2 and the local Config endpoint${
-    available ? '' : ' (skipped: moto_server is not installed; pip install "moto[server]")'
+    available
+      ? ''
+      : ' (skipped: moto_server is neither on PATH nor in .venv; node scripts/python-tools.mjs installs it)'
   }`,
   () => {
     let moto: MotoServer;

@@ -15,13 +15,26 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toolCommand } from '../../scripts/python-tools.mjs';
 
 const PROJECT_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const MANIFEST = JSON.parse(readFileSync(join(PROJECT_DIR, 'package.json'), 'utf8'));
 const TARBALL = `${MANIFEST.name}-${MANIFEST.version}.tgz`;
 /** Packing builds everything (prepack), installing reads npm's cache first: minutes on a busy machine. */
 const SLOW = 600_000;
-const cfnLintAvailable = spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0;
+// On PATH, else in the project's .venv (scripts/python-tools.mjs).
+const cfnLint = toolCommand('cfn-lint');
+
+/** The npm commands of the README's install block, as written there (after the install-from-clone marker). */
+const readmeInstallCommands = (): string[] => {
+  const readme = readFileSync(join(PROJECT_DIR, 'README.md'), 'utf8');
+  const block = /<!-- install-from-clone[^>]*-->\s*```bash\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (block === undefined) throw new Error('README.md has no install-from-clone block');
+  return block
+    .split('\n')
+    .map((line) => line.replace(/\s+#.*$/, '').trim())
+    .filter((line) => line.startsWith('npm '));
+};
 
 /** The README's five lines of a CDK app, as written there (after the cdk-five-lines marker). */
 const readmeFiveLines = (): string => {
@@ -47,7 +60,7 @@ const run = (command: string, args: readonly string[], cwd: string, env: NodeJS.
 };
 
 /**
- * A copy of the working tree (the files git would commit) with the project's node_modules linked in: `npm
+ * A copy of the working tree (the files git would commit), as a clone has it: `npm ci` installs and `npm
  * pack` builds there, so the other suites' dist/ is never rebuilt under their feet.
  */
 const copyOfProject = (into: string): string => {
@@ -61,23 +74,31 @@ const copyOfProject = (into: string): string => {
     mkdirSync(dirname(join(into, file)), { recursive: true });
     cpSync(join(PROJECT_DIR, file), join(into, file));
   }
-  symlinkSync(join(PROJECT_DIR, 'node_modules'), join(into, 'node_modules'), 'dir');
   return into;
 };
 
-describe('the package: npm pack, then npm install into an empty folder', () => {
+describe("the package: the README's install lines in a copy of the project, then npm install into an empty folder", () => {
   let work: string;
   let consumer: string;
   let tarball: string;
   let installed: string;
+  /** Where `npm install -g` installs: a folder of the test's, not the machine's global one. */
+  let globalPrefix: string;
 
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'rule-package-'));
     // The CDK apps below write their cloud assemblies here, removed with the rest, not in the temp folder.
     process.env.CDK_OUTDIR = join(work, 'cdk.out');
+    globalPrefix = join(work, 'global');
     const source = copyOfProject(join(work, 'source'));
-    run('npm', ['pack', '--pack-destination', work, '--silent'], source);
-    tarball = join(work, TARBALL);
+    // As written, npm's cache first: `npm ci && npm pack`, then `npm install -g ./<tarball>`.
+    for (const command of readmeInstallCommands()) {
+      run('sh', ['-c', command], source, {
+        npm_config_prefix: globalPrefix,
+        npm_config_prefer_offline: 'true',
+      });
+    }
+    tarball = join(source, TARBALL);
     consumer = join(work, 'consumer');
     mkdirSync(consumer);
     writeFileSync(
@@ -123,7 +144,18 @@ describe('the package: npm pack, then npm install into an empty folder', () => {
     expect(statSync(tarball).size).toBeLessThan(5 * 1024 * 1024);
   });
 
-  it('is publishable: a license file for its license, a repository, exports with types, engines', () => {
+  it('installs the command the README names, which prints the package version', () => {
+    // Act
+    const version = run(join(globalPrefix, 'bin', 'app-tier-iam-role-rule'), ['--version'], work);
+    const help = run(join(globalPrefix, 'bin', 'app-tier-iam-role-rule'), ['help'], work);
+
+    // Assess
+    expect(readmeInstallCommands()).toEqual(['npm ci && npm pack', `npm install -g ./${TARBALL}`]);
+    expect(version).toBe(`${MANIFEST.version}\n`);
+    expect(help).toMatch(/^Usage: app-tier-iam-role-rule <command>/);
+  });
+
+  it('is publishable: a license file for its license, no location it does not have, exports with types, engines', () => {
     // Act
     const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
 
@@ -131,20 +163,23 @@ describe('the package: npm pack, then npm install into an empty folder', () => {
     expect(manifest.private).toBeUndefined();
     expect(manifest.license).toBe('MIT-0');
     expect(readFileSync(join(installed, 'LICENSE'), 'utf8')).toMatch(/^MIT No Attribution/);
-    expect(manifest.repository.url).toMatch(/^git\+https:\/\//);
+    // There is no public repository yet: a package must not point to one that does not exist.
+    expect(manifest.repository ?? manifest.bugs ?? manifest.homepage).toBeUndefined();
     expect(manifest.engines.node).toBe('>=20');
     expect(manifest.exports['./cdk'].import.types).toBe('./dist/types/cdk/index.d.ts');
     expect(manifest.exports['./cdk'].require.types).toBe('./dist/types/cdk/index.d.cts');
     expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['aws-cdk-lib', 'constructs']);
   });
 
-  it('gives a working npx app-tier-iam-role-rule audit --help', () => {
+  it('gives a working npx app-tier-iam-role-rule audit --help and --version', () => {
     // Act
     const help = run('npx', ['--no-install', 'app-tier-iam-role-rule', 'audit', '--help'], consumer);
+    const version = run('npx', ['--no-install', 'app-tier-iam-role-rule', '--version'], consumer);
 
     // Assess
     expect(help).toMatch(/^Usage: app-tier-iam-role-rule audit /);
     expect(help).toContain('--tag-key KEY');
+    expect(version).toBe(`${MANIFEST.version}\n`);
   });
 
   it('holds the function files, a handler Node.js loads', () => {
@@ -207,7 +242,7 @@ describe('the package: npm pack, then npm install into an empty folder', () => {
       expect(readFileSync(join(outdir, asset?.source.path ?? '', 'handler.mjs'))).toEqual(
         readFileSync(join(installed, 'dist', 'function', 'handler.mjs')),
       );
-      if (cfnLintAvailable) run('cfn-lint', [templateFile], consumer);
+      if (cfnLint !== undefined) run(cfnLint, [templateFile], consumer);
     });
 
     it('load in a CommonJS app too', () => {

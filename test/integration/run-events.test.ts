@@ -320,7 +320,7 @@ describe('npm start (runEvents over events/)', () => {
       expect(stderr.mock.calls.map((call) => String(call[0])).join('')).toContain(
         'ERROR: something is wrong',
       );
-      expect(printed(error)).toBe('error: npm run build failed; its output is above');
+      expect(printed(error)).toBe('error: npm run build:function failed; its output is above');
     });
 
     it('runs every event of a folder', async () => {

@@ -138,6 +138,10 @@ export const resolveTemplate = (template: Template, overrides: Record<string, st
             ? items.join(String(list[0]))
             : node;
         }
+        case 'Fn::FindInMap': {
+          const [map, top, second] = list.map(resolve).map(String) as [string, string, string];
+          return template.Mappings?.[map]?.[top]?.[second] ?? node;
+        }
         case 'Fn::Select': {
           const items = resolve(list[1]);
           return Array.isArray(items) ? items[Number(list[0])] : node;
@@ -188,7 +192,9 @@ export const inlineStatements = (role: Template): Statement[] =>
 
 /** The statements that allow `action`. */
 export const statementsAllowing = (statements: readonly Statement[], action: string): Statement[] =>
-  statements.filter((statement) => [statement.Action].flat().includes(action));
+  statements.filter(
+    (statement) => statement.Effect === 'Allow' && [statement.Action].flat().includes(action),
+  );
 
 /** The actions of a list of statements, sorted and without duplicates. */
 export const actionsOf = (statements: readonly Statement[]): string[] =>

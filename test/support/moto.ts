@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { toolCommand } from '../../scripts/python-tools.mjs';
 
 /** A moto server (AWS emulator) on a free loopback port, started and stopped by the test that needs it. */
 export interface MotoServer {
@@ -21,9 +22,18 @@ const freePort = () =>
     });
   });
 
-/** Whether moto's server is installed (`pip install "moto[server]"`); integration suites skip without it. */
-export const motoAvailable = (): boolean =>
-  spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
+/**
+ * moto's server: on PATH, else in the project's .venv (scripts/python-tools.mjs installs it there).
+ * Looked up once, when first needed.
+ */
+let command: string | undefined | null = null;
+const motoCommand = (): string | undefined => {
+  if (command === null) command = toolCommand('moto_server');
+  return command;
+};
+
+/** Whether moto's server is installed; integration suites skip without it. */
+export const motoAvailable = (): boolean => motoCommand() !== undefined;
 
 const waitUntilUp = async (url: string, child: ChildProcess, timeoutMs: number) => {
   const until = Date.now() + timeoutMs;
@@ -43,7 +53,9 @@ const waitUntilUp = async (url: string, child: ChildProcess, timeoutMs: number) 
 export const startMoto = async (): Promise<MotoServer> => {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const moto = motoCommand();
+  if (moto === undefined) throw new Error('moto_server is neither on PATH nor in .venv/bin');
+  const child = spawn(moto, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   await waitUntilUp(url, child, 20_000);
   return {
     url,

@@ -69,26 +69,37 @@ export interface FunctionTargets {
   readonly queueArn: unknown;
 }
 
-/** What every rule function's own role holds: writing its logs, sending failed events to its queue. */
-export const functionGrants = (targets: FunctionTargets): Record<string, Grant> => ({
+/**
+ * What every rule function's own role holds: writing its logs, sending failed events to its queue, and, when
+ * the queue is encrypted with a KMS key, what SQS needs of that key to take a message from the sender.
+ */
+export const functionGrants = (targets: FunctionTargets, keyArn?: unknown): Record<string, Grant> => ({
   'logs:CreateLogStream': { resource: targets.logGroupArn },
   'logs:PutLogEvents': { resource: targets.logGroupArn },
   'sqs:SendMessage': { resource: targets.queueArn },
+  ...(keyArn === undefined
+    ? {}
+    : { 'kms:GenerateDataKey': { resource: keyArn }, 'kms:Decrypt': { resource: keyArn } }),
 });
 
 /** The single-account function role (template.yaml, AppTierIamRoleRule). */
 export const singleAccountRoleGrants = (
   targets: FunctionTargets,
   options: EvaluateOptions = {},
-): Record<string, Grant> => ({ ...evaluateGrants('${AWS::Region}', options), ...functionGrants(targets) });
+  keyArn?: unknown,
+): Record<string, Grant> => ({
+  ...evaluateGrants('${AWS::Region}', options),
+  ...functionGrants(targets, keyArn),
+});
 
 /** The central function role: no evaluation of its own, only the member role inside the organization. */
 export const centralRoleGrants = (
   targets: FunctionTargets,
   executionRoleName: string,
   organizationId: unknown,
+  keyArn?: unknown,
 ): Record<string, Grant> => ({
-  ...functionGrants(targets),
+  ...functionGrants(targets, keyArn),
   'sts:AssumeRole': {
     resource: `${PARTITION}:iam::*:role/${executionRoleName}`,
     condition: { StringEquals: { 'aws:ResourceOrgID': organizationId } },
@@ -124,13 +135,47 @@ export const remediationGrants = (
   };
 };
 
+/** What a role is explicitly denied: these actions, on this resource, under this condition. */
+export interface Denial {
+  readonly actions: readonly string[];
+  readonly resource: unknown;
+  readonly condition: unknown;
+}
+
+/** The tags an owner (an Auto Scaling group, a CloudFormation stack) writes on the instances it launches. */
+export const OWNER_TAGS = ['aws:autoscaling:groupName', 'aws:cloudformation:stack-name'] as const;
+
 /**
- * Asserts that a role's statements grant exactly these actions (no other, no wildcard), each on its
- * resource and under its condition, all with Effect Allow.
+ * The remediation role never attaches or replaces a profile on an instance something else owns: one Deny per
+ * owner tag (conditions of one statement are ANDed; these must be ORed).
  */
-export const expectGrants = (statements: readonly Statement[], grants: Record<string, Grant>): void => {
-  expect(actionsOf(statements)).toEqual(Object.keys(grants).sort());
-  for (const statement of statements) {
+export const remediationDenials = (region: ContractRegion): Denial[] =>
+  OWNER_TAGS.map((tag) => ({
+    actions: ['ec2:AssociateIamInstanceProfile', 'ec2:ReplaceIamInstanceProfileAssociation'],
+    resource: `${PARTITION}:ec2:${region}:${ACCOUNT}:instance/*`,
+    condition: { Null: { [`ec2:ResourceTag/${tag}`]: 'false' } },
+  }));
+
+/**
+ * Asserts that a role's Allow statements grant exactly these actions (no other, no wildcard), each on its
+ * resource and under its condition, and that its Deny statements are exactly `denials`.
+ */
+export const expectGrants = (
+  statements: readonly Statement[],
+  grants: Record<string, Grant>,
+  denials: readonly Denial[] = [],
+): void => {
+  const denies = statements.filter((statement) => statement.Effect === 'Deny');
+  expect(
+    denies.map((statement) => ({
+      actions: [statement.Action].flat().sort(),
+      resource: statement.Resource,
+      condition: (statement as Statement & { Condition?: unknown }).Condition,
+    })),
+  ).toEqual(denials.map((denial) => ({ ...denial, actions: [...denial.actions].sort() })));
+  const allows = statements.filter((statement) => statement.Effect !== 'Deny');
+  expect(actionsOf(allows)).toEqual(Object.keys(grants).sort());
+  for (const statement of allows) {
     expect(statement.Effect).toBe('Allow');
     for (const action of [statement.Action].flat()) {
       const grant = grants[action] as Grant;

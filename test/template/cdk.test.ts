@@ -3,11 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type App, CfnParameter, type Stack } from 'aws-cdk-lib';
+import { type App, CfnParameter, Duration, type Stack } from 'aws-cdk-lib';
 import { MaximumExecutionFrequency } from 'aws-cdk-lib/aws-config';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toolCommand } from '../../scripts/python-tools.mjs';
 import {
   AppTierIamRoleRule,
   AppTierIamRoleRuleCentralFunction,
@@ -37,6 +39,7 @@ import {
   EVALUATE_OPTION_CASES,
   evaluateGrants,
   expectGrants,
+  remediationDenials,
   remediationGrants,
   singleAccountRoleGrants,
 } from '../support/role-contract.js';
@@ -113,7 +116,7 @@ describe('AppTierIamRoleRule: the function of template.yaml', { timeout: SYNTH_T
     expect(FUNCTION_DIR).toBe(new URL('dist/function/', PROJECT_DIR).pathname);
   });
 
-  it('retries twice, then sends the event to an encrypted dead-letter queue kept 14 days', () => {
+  it('retries twice, then sends the event to an encrypted dead-letter queue kept 4 days', () => {
     // Act
     const { assertions, template } = fiveLines();
 
@@ -125,6 +128,32 @@ describe('AppTierIamRoleRule: the function of template.yaml', { timeout: SYNTH_T
       Qualifier: '$LATEST',
     });
     assertions.hasResourceProperties('AWS::SQS::Queue', reference.DeadLetterQueue.Properties);
+  });
+
+  it('encrypts its log group and dead-letter queue with the key given, lets the role use it, and keeps events as long as asked', () => {
+    // Prepare
+    const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const expected = resolveTemplate(loadTemplate(), {
+      LogGroupKmsKeyArn: keyArn,
+      DeadLetterRetentionInDays: '14',
+    }).Resources;
+
+    // Act
+    const { assertions, template } = synthesize((stack) => {
+      new AppTierIamRoleRule(stack, 'Rule', {
+        encryptionKey: Key.fromKeyArn(stack, 'Key', keyArn),
+        deadLetterRetention: Duration.days(14),
+      });
+    });
+
+    // Assess
+    assertions.hasResourceProperties('AWS::SQS::Queue', expected.DeadLetterQueue.Properties);
+    expect(onlyOf(template, 'AWS::SQS::Queue')[1].Properties).not.toHaveProperty('SqsManagedSseEnabled');
+    assertions.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: keyArn });
+    expectGrants(
+      statementsOfRole(template, functionRoleId(template)),
+      singleAccountRoleGrants(targetsOf(template), {}, keyArn),
+    );
   });
 
   it("logs JSON to its own log group, named after the rule, kept as long as template.yaml's", () => {
@@ -365,6 +394,7 @@ describe('AppTierIamRoleRule: optional remediation, as template.yaml', { timeout
     expectGrants(
       statementsOfRole(template, roleId as string),
       remediationGrants('${AWS::Region}', 'app-tier-instance', { key: 'Tier', values: ['*'] }),
+      remediationDenials('${AWS::Region}'),
     );
   });
 
@@ -409,6 +439,7 @@ describe('AppTierIamRoleRule: optional remediation, as template.yaml', { timeout
       expectGrants(
         statementsOfRole(template, automationRoleId),
         remediationGrants('${AWS::Region}', 'app-tier-instance'),
+        remediationDenials('${AWS::Region}'),
       );
       expect(
         subForm(template.Resources[automationRoleId].Properties.AssumeRolePolicyDocument.Statement),
@@ -514,12 +545,15 @@ describe('AppTierIamRoleRuleCentralFunction and AppTierIamRoleRuleMemberRole: th
     expectGrants(
       statementsOfRole(template, remediationId as string),
       remediationGrants('*', 'app-tier-instance'),
+      remediationDenials('*'),
     );
   });
 });
 
 describe('the synthesized templates', () => {
-  const cfnLintAvailable = spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0;
+  // On PATH, else in the project's .venv (scripts/python-tools.mjs).
+  const cfnLint = toolCommand('cfn-lint');
+  const cfnLintAvailable = cfnLint !== undefined;
 
   it.skipIf(!cfnLintAvailable)(
     'pass cfn-lint: the five lines, every option, the organization pieces',
@@ -563,7 +597,7 @@ describe('the synthesized templates', () => {
 
       try {
         // Act
-        const lint = spawnSync('cfn-lint', files, { encoding: 'utf8' });
+        const lint = spawnSync(cfnLint as string, files, { encoding: 'utf8' });
 
         // Assess
         expect(lint.stdout + lint.stderr).toBe('');

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readCloudFormationTemplate } from '../../scripts/cfn-yaml.mjs';
+import { toolCommand } from '../../scripts/python-tools.mjs';
 import { parseRuleParameters } from '../../src/rule/parameters.js';
 import {
   failedAssertions,
@@ -24,14 +25,18 @@ import {
   EVALUATE_OPTION_CASES,
   evaluateGrants,
   expectGrants,
+  remediationDenials,
   remediationGrants,
 } from '../support/role-contract.js';
 
 const TEMPLATES_DIR = new URL('../../templates/', import.meta.url);
 const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
-const TEMPLATE_FILES = readdirSync(TEMPLATES_DIR)
+/** The templates checked before deploy, documented in docs/before-deploy.md (test/template/custom-policy-rule.test.ts). */
+const BEFORE_DEPLOY_FILES = ['custom-policy-rule.yaml', 'guard-hook.yaml'];
+const ALL_TEMPLATE_FILES = readdirSync(TEMPLATES_DIR)
   .filter((file) => file.endsWith('.yaml'))
   .sort();
+const TEMPLATE_FILES = ALL_TEMPLATE_FILES.filter((file) => !BEFORE_DEPLOY_FILES.includes(file));
 
 const load = (file: string): Template => readCloudFormationTemplate(new URL(file, TEMPLATES_DIR));
 const memberRole = load('member-execution-role.yaml');
@@ -103,10 +108,17 @@ const conditionHolds = (template: Template, name: string, parameters: Record<str
     parameters,
   ).Holds;
 
-const cfnLintAvailable = spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0;
+// On PATH, else in the project's .venv (scripts/python-tools.mjs).
+const cfnLint = toolCommand('cfn-lint');
+const cfnLintAvailable = cfnLint !== undefined;
 
 describe('templates/: every template', () => {
-  it('is one of the four documented templates', () => {
+  it('is one of the four documented templates, or one of those before deploy', () => {
+    const beforeDeploy = readFileSync(new URL('../../docs/before-deploy.md', import.meta.url), 'utf8');
+    for (const file of BEFORE_DEPLOY_FILES) expect(beforeDeploy).toContain(`templates/${file}`);
+    expect(ALL_TEMPLATE_FILES.filter((file) => BEFORE_DEPLOY_FILES.includes(file))).toEqual(
+      BEFORE_DEPLOY_FILES,
+    );
     expect(TEMPLATE_FILES).toEqual([
       'central-function.yaml',
       'conformance-pack.yaml',
@@ -193,7 +205,7 @@ describe('templates/: every template', () => {
     () => {
       // Act
       const lint = spawnSync(
-        'cfn-lint',
+        cfnLint as string,
         ['template.yaml', ...TEMPLATE_FILES.map((file) => `templates/${file}`)],
         {
           cwd: PROJECT_DIR,
@@ -316,7 +328,7 @@ describe('templates/member-execution-role.yaml', () => {
     });
 
     // Assess
-    expectGrants(statements, remediationGrants('*', 'app-tier-instance'));
+    expectGrants(statements, remediationGrants('*', 'app-tier-instance'), remediationDenials('*'));
   });
 
   it('lets Automation attach a profile only to instances that carry the app-tier tag', () => {
@@ -400,6 +412,43 @@ describe('templates/central-function.yaml', () => {
     expect(withKey.Properties.KmsKeyId).toBe(keyArn);
     expect(byDefault.Properties).not.toHaveProperty('KmsKeyId');
     expect(central.Parameters.LogGroupKmsKeyArn).toEqual(singleAccount.Parameters.LogGroupKmsKeyArn);
+  });
+
+  it('keeps failed events 4 days by default, encrypted with the log group’s key when given, as template.yaml', () => {
+    // Prepare
+    const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab';
+    const queueId: string =
+      ruleFunction.Properties.EventInvokeConfig.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
+    const targets = {
+      logGroupArn: { 'Fn::GetAtt': [ruleFunction.Properties.LoggingConfig.LogGroup.Ref, 'Arn'] },
+      queueArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+    };
+
+    // Act
+    const byDefault = resolveTemplate(central).Resources[queueId].Properties;
+    const withKey = resolveTemplate(central, {
+      LogGroupKmsKeyArn: keyArn,
+      DeadLetterRetentionInDays: '14',
+    }).Resources;
+
+    // Assess
+    expect(byDefault).toMatchObject({ MessageRetentionPeriod: 4 * 86_400, SqsManagedSseEnabled: true });
+    expect(withKey[queueId].Properties).toEqual({
+      MessageRetentionPeriod: 14 * 86_400,
+      KmsMasterKeyId: keyArn,
+    });
+    expect(central.Parameters.DeadLetterRetentionInDays).toEqual(
+      singleAccount.Parameters.DeadLetterRetentionInDays,
+    );
+    expectGrants(
+      statementsOf(central, roleId, { LogGroupKmsKeyArn: keyArn }),
+      centralRoleGrants(
+        targets,
+        central.Parameters.ExecutionRoleName.Default,
+        { Ref: 'OrganizationId' },
+        keyArn,
+      ),
+    );
   });
 
   it('gives the function its default execution role through EXECUTION_ROLE_NAME', () => {

@@ -25,7 +25,13 @@ import {
   type Template,
   templateRuleHolds,
 } from '../support/cfn-template.js';
-import { EVALUATE_OPTION_CASES, expectGrants, singleAccountRoleGrants } from '../support/role-contract.js';
+import {
+  EVALUATE_OPTION_CASES,
+  expectGrants,
+  remediationDenials,
+  remediationGrants,
+  singleAccountRoleGrants,
+} from '../support/role-contract.js';
 import { samEsbuildCommand } from '../support/sam-esbuild-command.js';
 
 const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
@@ -45,7 +51,7 @@ const [, configRule] = only('AWS::Config::ConfigRule');
 const roleId: string = ruleFunction.Properties.Role['Fn::GetAtt'][0];
 const role = resources[roleId] as Template;
 const [permissionId, permission] = only('AWS::Lambda::Permission');
-const [queueId, queue] = only('AWS::SQS::Queue');
+const [queueId] = only('AWS::SQS::Queue');
 
 /** The role's statements once the template is resolved with these parameter values. */
 const roleStatements = (parameters: Record<string, string> = {}): Statement[] =>
@@ -227,7 +233,43 @@ describe('template.yaml: the function', () => {
     expect(EventInvokeConfig.MaximumRetryAttempts).toBe(2);
     expect(onFailure.Type).toBe('SQS');
     expect(onFailure.Destination).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
-    expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(resolveTemplate(template).Resources[queueId].Properties.SqsManagedSseEnabled).toBe(true);
+  });
+
+  it('keeps a failed event 4 days unless DeadLetterRetentionInDays asks for more, up to SQS’s 14', () => {
+    // Prepare
+    const parameter = template.Parameters.DeadLetterRetentionInDays;
+
+    // Act
+    const retention = (days?: string) =>
+      resolveTemplate(template, days === undefined ? {} : { DeadLetterRetentionInDays: days }).Resources[
+        queueId
+      ].Properties.MessageRetentionPeriod;
+
+    // Assess
+    expect(retention()).toBe(4 * 86_400);
+    expect(parameter.AllowedValues.map(String)).toEqual(Array.from({ length: 11 }, (_, i) => String(i + 4)));
+    for (const days of parameter.AllowedValues) expect(retention(String(days))).toBe(Number(days) * 86_400);
+  });
+
+  it('encrypts the dead-letter queue with the log group’s KMS key when one is given, and lets the function use it', () => {
+    // Prepare
+    const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const targets = {
+      logGroupArn: { 'Fn::GetAtt': [ruleFunction.Properties.LoggingConfig.LogGroup.Ref, 'Arn'] },
+      queueArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+    };
+
+    // Act
+    const withKey = resolveTemplate(template, { LogGroupKmsKeyArn: keyArn }).Resources[queueId].Properties;
+    const byDefault = resolveTemplate(template).Resources[queueId].Properties;
+
+    // Assess
+    expect(withKey.KmsMasterKeyId).toBe(keyArn);
+    expect(withKey).not.toHaveProperty('SqsManagedSseEnabled');
+    expect(byDefault.SqsManagedSseEnabled).toBe(true);
+    expect(byDefault).not.toHaveProperty('KmsMasterKeyId');
+    expectGrants(roleStatements({ LogGroupKmsKeyArn: keyArn }), singleAccountRoleGrants(targets, {}, keyArn));
   });
 });
 
@@ -532,6 +574,21 @@ describe('template.yaml: optional auto-remediation', () => {
     expect(anyValue.map((statement) => statement.Condition)).toEqual([
       { Null: { 'ec2:ResourceTag/aws:app/tier': 'false' } },
     ]);
+  });
+
+  it('grants Automation exactly the remediation contract, and denies it instances an Auto Scaling group or a stack owns', () => {
+    // Act
+    const statements = inlineStatements(
+      resolveTemplate(template, { ...remediationOn, AppTierTagKey: 'tier', AppTierTagValue: 'app' })
+        .Resources[remediationRoleId],
+    );
+
+    // Assess
+    expectGrants(
+      statements,
+      remediationGrants('${AWS::Region}', 'app-tier-instance'),
+      remediationDenials('${AWS::Region}'),
+    );
   });
 
   it('writes a valid tag condition for every tag the parameters admit', () => {

@@ -419,6 +419,53 @@ describe('handler', () => {
     expect(lines.join('')).not.toContain(event.resultToken as string);
   });
 
+  it('fails with the words of an error it cannot clean in place (frozen), the token echoed from its middle removed', async () => {
+    // Prepare
+    const event = withChanges('oversized', { envelope: { resultToken: loadEvent('compliant').resultToken } });
+    const echo = (event.resultToken as string).slice(150, 230);
+    const frozen = Object.freeze(
+      Object.assign(new Error(`Invalid token '${echo}'`), { name: 'ValidationException' }),
+    );
+    config.on(GetResourceConfigHistoryCommand).rejects(frozen);
+
+    // Act
+    const { lines, result } = await captureLogs('INFO', async () =>
+      handler(event, lambdaContext()).then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+    );
+
+    // Assess
+    expect(result).toMatchObject({
+      name: 'RedactedError',
+      message: "ValidationException: Invalid token '[REDACTED]'",
+    });
+    expect(String((result as Error).stack)).not.toContain(echo.slice(0, 32));
+    expect(lines.join('')).not.toContain(echo.slice(0, 32));
+    expect(lines.join('')).toContain('Invocation failed');
+  });
+
+  it('fails an oversized event whose history has not caught up yet, naming the resource, so that Lambda retries it', async () => {
+    // Prepare: the newest item Config returns was captured before the change the notification names.
+    config.on(GetResourceConfigHistoryCommand).resolves({
+      configurationItems: [
+        { ...historyItem(), configurationItemCaptureTime: new Date('2017-04-05T22:00:00Z') },
+      ] as never,
+    });
+
+    // Act
+    const invocation = handler(loadEvent('oversized'), lambdaContext(5_000));
+
+    // Assess
+    await expect(invocation).rejects.toMatchObject({
+      name: 'HistoryLagError',
+      resource: 'AWS::EC2::Instance i-03402838daac1d611',
+    });
+    expect(config).toHaveReceivedCommandTimes(GetResourceConfigHistoryCommand, 1);
+    expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
+
   it('fails the invocation when Config does not take the evaluation', async () => {
     // Prepare
     config

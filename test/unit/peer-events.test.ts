@@ -23,8 +23,8 @@ describe('handler: real events whose instance profile association has no ARN', (
 
   it.each([
     ['arn null, id null', 'with neither ARN nor id'],
-    ['id only', 'without an ARN (profile id AIPAJ5EXAMPLE)'],
-    ['arn empty, id set', 'without an ARN (profile id AIPAJ5EXAMPLE)'],
+    ['id only', 'without ARN (id AIPAJ5EXAMPLE)'],
+    ['arn empty, id set', 'without ARN (id AIPAJ5EXAMPLE)'],
   ] as [ProfileWithoutArnCase, string][])(
     '%s: reports NON_COMPLIANT and says what it found, not "no IAM instance profile"',
     async (name, found) => {
@@ -66,9 +66,7 @@ describe('handler: a real event whose rule parameters use the managed rule name 
       expect.objectContaining({
         ComplianceResourceId: 'i-007d374c8912e3e90',
         ComplianceType: 'NON_COMPLIANT',
-        Annotation: expect.stringContaining(
-          'Instance profile not in allowedInstanceProfileArns (other-profile)',
-        ),
+        Annotation: expect.stringContaining('Profile not in allowedInstanceProfileArns (other-profile)'),
       }),
     ]);
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { logger } from '../../src/logger.js';
 import {
   hideSecret,
-  MIN_FRAGMENT,
+  MIN_RUN,
   REDACTED,
   redactError,
   redactSecret,
@@ -19,14 +19,26 @@ describe('redactSecret', () => {
     expect(redactSecret(`a ${token} b ${token}`, token)).toBe(`a ${REDACTED} b ${REDACTED}`);
   });
 
-  it('replaces an echo of the secret cut short, from its first 16 characters on', () => {
+  it('replaces an echo of the secret cut short, from its first 32 characters on', () => {
     // Prepare
     const echo = `Value '${token.slice(0, 120)}...' at 'resultToken'`;
 
     // Act & Assess
     expect(redactSecret(echo, token)).toBe(`Value '${REDACTED}...' at 'resultToken'`);
-    expect(redactSecret(`x${token.slice(0, MIN_FRAGMENT - 1)}x`, token)).toBe(
-      `x${token.slice(0, MIN_FRAGMENT - 1)}x`,
+    expect(redactSecret(`x${token.slice(0, MIN_RUN - 1)}x`, token)).toBe(`x${token.slice(0, MIN_RUN - 1)}x`);
+  });
+
+  it('replaces a run of 32 characters or more that starts anywhere in the token, wherever it is in the line', () => {
+    // Prepare: every real token begins with the same 24 characters, the encoding of {"encryptedData":[
+    const middle = token.slice(200, 260);
+    const tail = token.slice(-MIN_RUN);
+
+    // Act & Assess
+    expect(token.startsWith('eyJlbmNyeXB0ZWREYXRhIjpb')).toBe(true);
+    expect(redactSecret(`token ${middle} echoed`, token)).toBe(`token ${REDACTED} echoed`);
+    expect(redactSecret(`${tail}|${middle}`, token)).toBe(`${REDACTED}|${REDACTED}`);
+    expect(redactSecret(`<${token.slice(300, 300 + MIN_RUN - 1)}>`, token)).toBe(
+      `<${token.slice(300, 300 + MIN_RUN - 1)}>`,
     );
   });
 
@@ -35,17 +47,47 @@ describe('redactSecret', () => {
     expect(redactSecret('anything', '')).toBe('anything');
   });
 
-  it('leaves nothing of the secret’s first 16 characters in any text carrying it, whole or cut', () => {
+  it('leaves no run of 32 characters of the secret in any text, wherever the runs start and however they meet', () => {
+    const secretUnit = fc.constantFrom('a', 'b', 'c', '=');
+    const other = fc.string({ unit: fc.constantFrom('x', 'y', ' ', "'"), maxLength: 40 });
+    const windowsOf = (secret: string) =>
+      Array.from({ length: Math.max(0, secret.length - MIN_RUN + 1) }, (_, at) =>
+        secret.slice(at, at + MIN_RUN),
+      );
+    fc.assert(
+      fc.property(
+        fc.string({ unit: secretUnit, minLength: MIN_RUN, maxLength: 300 }),
+        fc.array(fc.tuple(other, fc.nat(), fc.nat()), { minLength: 1, maxLength: 4 }),
+        other,
+        (secret, pieces, after) => {
+          const runs = pieces.map(([before, start, length]) => {
+            const from = start % (secret.length - MIN_RUN + 1);
+            const to = Math.min(secret.length, from + MIN_RUN + (length % secret.length));
+            return [before, secret.slice(from, to)] as const;
+          });
+          const text = runs.map(([before, run]) => `${before}${run}`).join('') + after;
+          const redacted = redactSecret(text, secret);
+          for (const window of windowsOf(secret)) expect(redacted).not.toContain(window);
+          // Only the runs go: whatever was around them stays.
+          expect(redacted.replaceAll(REDACTED, '')).toBe(runs.map(([before]) => before).join('') + after);
+        },
+      ),
+    );
+  });
+
+  it('replaces a single run exactly, from wherever it starts in the secret', () => {
     const other = fc.string({ unit: fc.constantFrom('x', 'y', ' ', "'"), maxLength: 40 });
     fc.assert(
       fc.property(
-        fc.string({ unit: fc.constantFrom('a', 'b', 'c', '='), minLength: MIN_FRAGMENT + 1, maxLength: 200 }),
+        fc.string({ unit: fc.constantFrom('a', 'b', 'c', '='), minLength: MIN_RUN + 1, maxLength: 200 }),
         other,
         other,
-        fc.integer({ min: MIN_FRAGMENT, max: 200 }),
-        (secret, before, after, kept) => {
-          const redacted = redactSecret(`${before}${secret.slice(0, kept)}${after}`, secret);
-          expect(redacted).toBe(`${before}${REDACTED}${after}`);
+        fc.nat(),
+        fc.nat(),
+        (secret, before, after, start, extra) => {
+          const from = start % (secret.length - MIN_RUN + 1);
+          const run = secret.slice(from, from + MIN_RUN + (extra % secret.length));
+          expect(redactSecret(`${before}${run}${after}`, secret)).toBe(`${before}${REDACTED}${after}`);
         },
       ),
     );
@@ -94,11 +136,63 @@ describe('redactError', () => {
     // Assess
     expect(redacted).toBe(error);
     expect(error.message).toBe(`echoed ${REDACTED}`);
-    expect(error.stack).not.toContain(token.slice(0, MIN_FRAGMENT));
+    expect(error.stack).not.toContain(token.slice(0, MIN_RUN));
     expect(cause.message).toBe(`underlying ${REDACTED}`);
     expect(error.Message).toBe(REDACTED);
     expect(error.$metadata.detail).toEqual([REDACTED]);
     expect(error.count).toBe(3);
+  });
+
+  it('never throws, and never lets the secret through, for an error whose message cannot be set', () => {
+    // Prepare
+    const forget = hideSecret(token);
+    const frozen = Object.freeze(new Error(`frozen ${token.slice(100, 180)}`));
+    const getterOnly = new TypeError('placeholder');
+    Object.defineProperty(getterOnly, 'message', { get: () => `getter ${token}`, enumerable: false });
+    const throwing = Object.assign(new Error('boom'), {});
+    Object.defineProperty(throwing, 'detail', {
+      enumerable: true,
+      get() {
+        throw new Error('a getter that fails');
+      },
+    });
+    const hostile = new Proxy(new Error(`proxied ${token}`), {
+      ownKeys() {
+        throw new Error('no keys');
+      },
+    });
+
+    try {
+      // Act
+      const results = [frozen, getterOnly, throwing, hostile].map((error) => redactError(error));
+
+      // Assess
+      for (const result of results) {
+        expect(result).toBeInstanceOf(Error);
+        expect(String((result as Error).message)).not.toContain(token.slice(100, 100 + MIN_RUN));
+        expect(String((result as Error).message)).not.toContain(token.slice(0, MIN_RUN));
+        expect(String((result as Error).stack)).not.toContain(token.slice(100, 100 + MIN_RUN));
+      }
+      // What could be cleaned in place is the very error; the others keep their name and their words.
+      expect(results[2]).toBe(throwing);
+      expect((results[0] as Error).message).toBe(`Error: frozen ${REDACTED}`);
+      expect((results[1] as Error).message).toBe(`TypeError: getter ${REDACTED}`);
+    } finally {
+      forget();
+    }
+  });
+
+  it('leaves an error that carries no secret as it is, frozen or not', () => {
+    // Prepare
+    const forget = hideSecret(token);
+    const frozen = Object.freeze(new Error('nothing secret'));
+
+    // Act
+    const result = redactError(frozen);
+    forget();
+
+    // Assess
+    expect(result).toBe(frozen);
   });
 
   it('leaves anything but an object alone', () => {
@@ -122,7 +216,7 @@ describe('logger', () => {
     // Assess
     expect(lines).toHaveLength(2);
     for (const line of lines) {
-      expect(line).not.toContain(token.slice(0, MIN_FRAGMENT));
+      expect(line).not.toContain(token.slice(0, MIN_RUN));
       expect(line).toContain(REDACTED);
     }
   });

@@ -21,13 +21,20 @@ export const decodeDescribeInstances = (form: URLSearchParams) => {
   return { Filters: [...filters.values()], InstanceIds, ...page };
 };
 
-// EC2 filter values accept `*` (any run of characters) and `?` (one character), case-sensitively.
+// EC2 filter values: `*` any run of characters, `?` one character, and a backslash takes the next character
+// literally (`\*`, `\?`, `\\`), case-sensitively.
 const GLOB: Record<string, string> = { '*': '.*', '?': '.' };
+const regExpChar = (char: string) => char.replace(/[.+^${}()|[\]\\*?]/, '\\$&');
 const valueMatches = (pattern: string, value: string | undefined): boolean => {
-  if (value === undefined || !/[*?]/.test(pattern)) return pattern === value;
-  const source = pattern.replace(/[.+^${}()|[\]\\*?]/g, (char) => GLOB[char] ?? `\\${char}`);
+  if (value === undefined || !/[*?\\]/.test(pattern)) return pattern === value;
+  const source = pattern.replace(/\\([\s\S])|[*?]|[.+^${}()|[\]\\]/g, (token, escaped?: string) =>
+    escaped === undefined ? (GLOB[token] ?? regExpChar(token)) : regExpChar(escaped),
+  );
   return new RegExp(`^${source}$`, 's').test(value);
 };
+
+/** The most filter values one DescribeInstances call takes, all its filters together. */
+export const MAX_FILTER_VALUES = 200;
 
 /** Whether an instance passes every filter (filters ANDed, the values of one filter ORed, as in EC2). */
 export const matchesFilters = (instance: LocalInstance, filters: readonly InstanceFilter[]): boolean =>
@@ -78,6 +85,12 @@ export const describeInstances = async (
     ({ Name }) => !/^(tag:.+|tag-key|instance-state-name|instance-id)$/.test(Name),
   );
   if (unknown) throw serviceError('InvalidParameterValue', `The filter '${unknown.Name}' is invalid`);
+  if (params.Filters.reduce((count, filter) => count + filter.Values.length, 0) > MAX_FILTER_VALUES) {
+    throw serviceError(
+      'FilterLimitExceeded',
+      `The maximum number of filter values specified on a single call is ${MAX_FILTER_VALUES}`,
+    );
+  }
   const ids = params.InstanceIds.length > 0 ? [{ Name: 'instance-id', Values: params.InstanceIds }] : [];
   const inventory =
     typeof instances === 'function'

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   ConfigServiceClient,
   DescribeConfigRulesCommand,
@@ -9,7 +12,7 @@ import { GetInstanceProfileCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cliClients } from '../../../src/cli/clients.js';
 import { main } from '../../../src/cli/main.js';
 import { AUDIT_USAGE, REMEDIATE_USAGE, USAGE } from '../../../src/cli/usage.js';
@@ -91,7 +94,7 @@ describe('main: the command line', () => {
   });
 
   it.each([
-    [['scan'], 'error: unknown command "scan"'],
+    [['scour'], 'error: unknown command "scour"'],
     [['audit', '--bogus'], "error: Unknown option '--bogus'"],
     [['audit', ...TAG, '--apply'], 'error: --apply: only for remediate'],
     [
@@ -114,7 +117,19 @@ describe('main: the command line', () => {
     ],
     [
       ['audit', '--tag-key', 'tier', '--tag-value', 'a,,b', '--region', 'eu-west-1'],
-      'appTierTagValue has an empty item',
+      'error: --tag-value "a,,b" has an empty value: separate the values with single commas',
+    ],
+    [
+      ['audit', '--tag-key', 'tier', '--tag-value', '', '--region', 'eu-west-1'],
+      'error: --tag-value is empty: name the value that marks the app tier',
+    ],
+    [
+      ['audit', '--rule-name', 'app-tier', '--tag-value', ' ', '--region', 'eu-west-1'],
+      'error: --tag-value is empty:',
+    ],
+    [
+      ['remediate', '--tag-key', '', '--tag-value', 'app', '--instance-profile', 'p'],
+      'error: --tag-key is empty: name the tag key that marks the app tier',
     ],
     [['remediate', ...TAG], 'error: remediate needs --instance-profile NAME|ARN'],
   ])('refuses %j with exit code 2', async (argv, message) => {
@@ -127,6 +142,8 @@ describe('main: the command line', () => {
     // Assess
     expect(code).toBe(2);
     expect(run.stderr()).toContain(message);
+    // The command's words: the command line has no rule parameter of that name.
+    expect(run.stderr()).not.toContain('tagParameterName');
     expect(ec2).not.toHaveReceivedAnyCommand();
   });
 
@@ -182,11 +199,11 @@ describe('main: the command line', () => {
     const run = captureIo();
 
     // Act
-    const code = await main(['help', 'scan'], run.io);
+    const code = await main(['help', 'scour'], run.io);
 
     // Assess
     expect(code).toBe(2);
-    expect(run.stderr()).toContain('error: unknown command "scan"');
+    expect(run.stderr()).toContain('error: unknown command "scour"');
   });
 });
 
@@ -419,7 +436,7 @@ describe('audit', () => {
       /i-2 .* NOT_APPLICABLE +Not an app-tier instance: no tag tier, but a tag Tier=app; tag keys are case-sensitive/,
     );
     expect(table.stdout()).toContain(
-      '1 app-tier instance(s) in 1 region(s) scanned: 1 COMPLIANT, 0 NON_COMPLIANT, 0 NOT_APPLICABLE.\n' +
+      '1 app-tier instance(s) and 1 with the tag key in another case, in 1 region(s) scanned: 1 COMPLIANT, 0 NON_COMPLIANT, 1 NOT_APPLICABLE.\n' +
         '1 instance(s) carry the tag key in another case (Tier for tier): tag keys are case-sensitive, so the rule does not count them as app tier.\n',
     );
     const document = JSON.parse(json.stdout());
@@ -744,20 +761,90 @@ describe('audit --rule-name', () => {
 });
 
 describe('audit --profile', () => {
-  const previous = process.env.AWS_PROFILE;
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cli-profiles-'));
+    writeFileSync(
+      join(dir, 'credentials'),
+      '[audit]\naws_access_key_id = AKIAPROFILE\naws_secret_access_key = s\n',
+    );
+    writeFileSync(
+      join(dir, 'config'),
+      '[profile audit]\nregion = eu-central-1\n[profile other]\nregion = eu-west-1\n',
+    );
+  });
   afterEach(() => {
-    if (previous === undefined) delete process.env.AWS_PROFILE;
-    else process.env.AWS_PROFILE = previous;
+    vi.unstubAllEnvs();
+    rmSync(dir, { recursive: true, force: true });
   });
 
-  it('creates the clients under AWS_PROFILE=<profile> and restores the environment afterwards', async () => {
+  it('says that a profile does not exist and where profiles are read from, without the SDK warning', async () => {
+    // Prepare: keys in the environment, as in setup-env; AWS_PROFILE never set
+    vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'config'));
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(dir, 'credentials'));
+    vi.stubEnv('AWS_PROFILE', undefined);
+    const warn = vi.spyOn(console, 'warn');
+    const run = captureIo();
+
+    // Act
+    const code = await main(['audit', ...TAG, '--region', 'eu-west-1', '--profile', 'nobody', '-q'], run.io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(run.stderr()).toBe(
+      `error: AWS profile "nobody" does not exist: it is in neither ${join(dir, 'config')} (AWS_CONFIG_FILE) ` +
+        `nor ${join(dir, 'credentials')} (AWS_SHARED_CREDENTIALS_FILE) (profiles there: audit, other). ` +
+        'Profiles are read from AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE, by default ~/.aws/config and ~/.aws/credentials.\n',
+    );
+    expect(warn).not.toHaveBeenCalled();
+    expect(ec2).not.toHaveReceivedAnyCommand();
+  });
+
+  it('names the default files when AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE are not set', async () => {
+    // Prepare: a home folder without .aws
+    vi.stubEnv('HOME', dir);
+    vi.stubEnv('AWS_CONFIG_FILE', undefined);
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', undefined);
+    const run = captureIo();
+
+    // Act
+    const code = await main(['audit', ...TAG, '--profile', 'nobody', '-q'], run.io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(run.stderr()).toMatch(
+      /^error: AWS profile "nobody" does not exist: it is in neither ~\/\.aws\/config nor ~\/\.aws\/credentials \(profiles there: none\)\./,
+    );
+  });
+
+  it("takes the profile's credentials and region over the keys in the environment, without the SDK warning", async () => {
     // Prepare
-    delete process.env.AWS_PROFILE;
-    let profileAtCreation: string | undefined;
+    vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'config'));
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(dir, 'credentials'));
+    vi.stubEnv('AWS_REGION', undefined);
+    const warn = vi.spyOn(console, 'warn');
+    const clients = cliClients({ profile: 'audit' });
+
+    // Act
+    await clients.checkCredentials();
+    const credentials = await clients.ec2('eu-west-1').config.credentials();
+    const region = await clients.defaultRegion();
+
+    // Assess
+    expect(credentials.accessKeyId).toBe('AKIAPROFILE');
+    expect(region).toBe('eu-central-1');
+    expect(process.env.AWS_PROFILE).toBeUndefined();
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('gives the profile to the clients and leaves AWS_PROFILE as it was', async () => {
+    // Prepare
+    vi.stubEnv('AWS_PROFILE', undefined);
+    const profiles: (string | undefined)[] = [];
     const run = captureIo({
-      clients: () => {
-        profileAtCreation = process.env.AWS_PROFILE;
-        // The profile does not exist on this machine: only where the clients look is under test.
+      clients: (options) => {
+        profiles.push(options?.profile);
+        // The profile does not exist on this machine: only what the clients are given is under test.
         return { ...cliClients(), checkCredentials: async () => {} };
       },
     });
@@ -768,7 +855,23 @@ describe('audit --profile', () => {
 
     // Assess
     expect(code).toBe(0);
-    expect(profileAtCreation).toBe('audit');
+    expect(profiles).toEqual(['audit']);
     expect(process.env.AWS_PROFILE).toBeUndefined();
+  });
+});
+
+describe('--version', () => {
+  it("prints the package's version on stdout and exits 0", async () => {
+    // Prepare
+    const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
+    const run = captureIo();
+
+    // Act
+    const code = await main(['--version'], run.io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(run.stdout()).toBe(`${manifest.version}\n`);
+    expect(run.stderr()).toBe('');
   });
 });

@@ -286,12 +286,20 @@ describe('renderRemediation', () => {
     instanceProfile: 'app',
     apply: false,
     replace: false,
+    includeOwned: false,
     results: [
       {
         region: 'eu-west-1',
         instanceId: 'i-2',
         outcome: 'would-associate',
         detail: 'would associate app',
+      },
+      {
+        region: 'eu-west-1',
+        instanceId: 'i-4',
+        owner: 'Auto Scaling group web',
+        outcome: 'skipped-owned',
+        detail: 'launched by Auto Scaling group web',
       },
       {
         region: 'eu-west-1',
@@ -311,7 +319,8 @@ describe('renderRemediation', () => {
     expect(stdout).toContain('Dry run with instance profile app of 1 region(s)');
     expect(stdout).toMatch(/^eu-west-1 +i-2 +- +- +would-associate +would associate app$/m);
     expect(stdout).toMatch(/^eu-west-1 +i-3 +- +app +skipped +pass --replace$/m);
-    expect(stdout).toContain('1 would-associate, 1 skipped.');
+    expect(stdout).toMatch(/^eu-west-1 +i-4 +- +- +skipped-owned +launched by Auto Scaling group web$/m);
+    expect(stdout).toContain('1 would-associate, 1 skipped, 1 skipped-owned.');
     expect(stdout).toContain('Nothing was changed: run again with --apply to act.');
   });
 
@@ -335,11 +344,20 @@ describe('renderRemediation', () => {
       mode: 'dry-run',
       instanceProfile: 'app',
       replace: false,
+      includeOwned: false,
       results: [
-        { instanceId: 'i-2', currentProfileArn: null, outcome: 'would-associate' },
+        { instanceId: 'i-2', currentProfileArn: null, owner: null, outcome: 'would-associate' },
+        { instanceId: 'i-4', owner: 'Auto Scaling group web', outcome: 'skipped-owned' },
         { instanceId: 'i-3', currentProfileArn: PROFILE, outcome: 'skipped' },
       ],
-      summary: { 'would-associate': 1, skipped: 1, associated: 0, failed: 0, regionErrors: 0 },
+      summary: {
+        'would-associate': 1,
+        skipped: 1,
+        'skipped-owned': 1,
+        associated: 0,
+        failed: 0,
+        regionErrors: 0,
+      },
     });
   });
 
@@ -349,9 +367,18 @@ describe('renderRemediation', () => {
 
     // Assess
     expect(parseCsv(stdout)).toEqual([
-      ['region', 'instance_id', 'name', 'current_profile_arn', 'outcome', 'detail'],
-      ['eu-west-1', 'i-2', '', '', 'would-associate', 'would associate app'],
-      ['eu-west-1', 'i-3', '', PROFILE, 'skipped', 'pass --replace'],
+      ['region', 'instance_id', 'name', 'current_profile_arn', 'owner', 'outcome', 'detail'],
+      ['eu-west-1', 'i-2', '', '', '', 'would-associate', 'would associate app'],
+      [
+        'eu-west-1',
+        'i-4',
+        '',
+        '',
+        'Auto Scaling group web',
+        'skipped-owned',
+        'launched by Auto Scaling group web',
+      ],
+      ['eu-west-1', 'i-3', '', PROFILE, '', 'skipped', 'pass --replace'],
     ]);
     expect(stderr).toBeUndefined();
   });

@@ -485,3 +485,84 @@ describe('isSameProfile', () => {
     expect(result).toBe(same);
   });
 });
+
+describe('remediate: owned instances', () => {
+  const ASG_TAGS = {
+    'aws:autoscaling:groupName': 'web-asg',
+    'aws:ec2launchtemplate:id': 'lt-0abc',
+    'aws:ec2launchtemplate:version': '3',
+  };
+  const STACK_TAGS = { 'aws:cloudformation:stack-name': 'prod-web', 'aws:cloudformation:logical-id': 'Web' };
+
+  beforeEach(() => {
+    ec2
+      .on(DescribeInstancesCommand)
+      .resolves(
+        page(
+          appInstance('i-1'),
+          appInstance('i-asg', undefined, ASG_TAGS),
+          appInstance('i-cfn', undefined, STACK_TAGS),
+        ),
+      );
+    associations({});
+  });
+
+  it('attaches nothing to an owned instance, naming its owner and the fix at the source', async () => {
+    // Prepare
+    const run = captureIo();
+
+    // Act
+    const code = await main([...REMEDIATE, '--instance-profile', 'app', '--apply', '-o', 'json'], run.io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(mutations().map((call) => call.args[0].input)).toEqual([
+      { InstanceId: 'i-1', IamInstanceProfile: { Name: 'app' } },
+    ]);
+    const results = JSON.parse(run.stdout()).results as Record<string, string>[];
+    expect(results.map((result) => [result.instanceId, result.outcome, result.owner])).toEqual([
+      ['i-1', 'associated', null],
+      ['i-asg', 'skipped-owned', 'Auto Scaling group web-asg, launch template lt-0abc v3'],
+      ['i-cfn', 'skipped-owned', 'CloudFormation stack prod-web (Web)'],
+    ]);
+    expect(results[1]?.detail).toBe(
+      'launched by Auto Scaling group web-asg, launch template lt-0abc v3, which would undo a profile attached here; ' +
+        'fix its launch template (remediate --launch-templates), or pass --include-owned',
+    );
+    expect(results[2]?.detail).toBe(
+      'launched by CloudFormation stack prod-web (Web), which would undo a profile attached here; ' +
+        "fix it there: set an instance profile in the stack's template and update the stack; by hand it is drift, " +
+        'or pass --include-owned',
+    );
+  });
+
+  it('attaches to owned instances too with --include-owned', async () => {
+    // Prepare
+    const run = captureIo();
+
+    // Act
+    const code = await main(
+      [...REMEDIATE, '--instance-profile', 'app', '--apply', '--include-owned', '-o', 'json'],
+      run.io,
+    );
+
+    // Assess
+    expect(code).toBe(0);
+    expect(
+      ec2.commandCalls(AssociateIamInstanceProfileCommand).map((call) => call.args[0].input.InstanceId),
+    ).toEqual(['i-1', 'i-asg', 'i-cfn']);
+    expect(JSON.parse(run.stdout())).toMatchObject({ includeOwned: true });
+  });
+
+  it('is refused by audit', async () => {
+    // Prepare
+    const run = captureIo();
+
+    // Act
+    const code = await main(['audit', '--tag-key', 'tier', '--tag-value', 'app', '--include-owned'], run.io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(run.stderr()).toContain('--include-owned: only for remediate');
+  });
+});

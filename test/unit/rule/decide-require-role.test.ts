@@ -28,7 +28,7 @@ describe('decide: requireRoleInProfile', () => {
       compliance: ComplianceType.NonCompliant,
       reason: Reason.ProfileWithoutRole,
       annotation:
-        'Instance profile holds no IAM role or no longer exists (app): add a role with iam add-role-to-instance-profile (app-tier tag tier=app)',
+        'Profile holds no IAM role, or is deleted (app): add a role with iam add-role-to-instance-profile (app-tier tag tier=app)',
     });
   });
 
@@ -41,7 +41,7 @@ describe('decide: requireRoleInProfile', () => {
       compliance: ComplianceType.NonCompliant,
       reason: Reason.ProfileWithoutRole,
       annotation:
-        "Instance profile's IAM role could not be checked (app): check it with iam get-instance-profile in the instance's account (app-tier tag tier=app)",
+        "Profile's IAM role could not be checked (app): check it with iam get-instance-profile in the instance's account (app-tier tag tier=app)",
     });
   });
 

@@ -56,11 +56,11 @@ describe('decide: a real profile association without an ARN', () => {
     ],
     [
       'id only',
-      'Profile association without an ARN (profile id AIPAJ5EXAMPLE): check it with ec2 describe-iam-instance-profile-associations (app-tier tag tier=app)',
+      'Profile association without ARN (id AIPAJ5EXAMPLE): check it with ec2 describe-iam-instance-profile-associations (app-tier tag tier=app)',
     ],
     [
       'arn empty, id set',
-      'Profile association without an ARN (profile id AIPAJ5EXAMPLE): check it with ec2 describe-iam-instance-profile-associations (app-tier tag tier=app)',
+      'Profile association without ARN (id AIPAJ5EXAMPLE): check it with ec2 describe-iam-instance-profile-associations (app-tier tag tier=app)',
     ],
   ] as [ProfileWithoutArnCase, string][])('%s: NON_COMPLIANT, saying what was found', (name, annotation) => {
     // Prepare

@@ -94,7 +94,7 @@ describe('viewFromConfigurationItem', () => {
     expect(viewFromConfigurationItem({ configuration: '{not json' }).hasConfiguration).toBe(false);
   });
 
-  it('prefers the tags map over the configuration tag list, and keeps keys like __proto__ as plain keys', () => {
+  it('reads the tags map alone when the item has one, and keeps keys like __proto__ as plain keys', () => {
     // Act
     const view = viewFromConfigurationItem({
       tags: { tier: 'app', ['__proto__']: 'x' },
@@ -106,9 +106,64 @@ describe('viewFromConfigurationItem', () => {
     // Assess
     expect([...view.tags]).toEqual([
       ['tier', 'app'],
-      ['constructor', 'y'],
       ['__proto__', 'x'],
     ]);
+  });
+
+  it('takes no key from the configuration tag list when the map has none: an empty map is still the map', () => {
+    // Act
+    const untagged = viewFromConfigurationItem({
+      tags: { Name: 'web-1' },
+      configuration: {
+        tags: [
+          { key: 'Name', value: 'web-1' },
+          { key: 'tier', value: 'app' },
+        ],
+      },
+    });
+    const emptyMap = viewFromConfigurationItem({
+      tags: {},
+      configuration: { tags: [{ key: 'tier', value: 'app' }] },
+    });
+
+    // Assess
+    expect(untagged.tags.has('tier')).toBe(false);
+    expect([...emptyMap.tags]).toEqual([]);
+  });
+
+  it('falls back to the configuration tag list only when the item carries no tags map', () => {
+    // Act
+    const view = viewFromConfigurationItem({
+      configuration: {
+        tags: [
+          { key: 'tier', value: 'app' },
+          { key: 'constructor', value: 'y' },
+        ],
+      },
+    });
+    const notAMap = viewFromConfigurationItem({
+      tags: null,
+      configuration: { tags: [{ key: 'tier', value: 'app' }] },
+    });
+
+    // Assess
+    expect([...view.tags]).toEqual([
+      ['tier', 'app'],
+      ['constructor', 'y'],
+    ]);
+    expect(notAMap.tags.get('tier')).toBe('app');
+  });
+
+  it('reads a real recording whose map and list disagree as the map says (Name=redrum-redrum)', () => {
+    // Prepare: Cloud Custodian's recorded event: map Name=redrum-redrum, list Name=redum-storage
+    const item = peerItem('id only');
+
+    // Act
+    const view = viewFromConfigurationItem(item);
+
+    // Assess
+    expect(view.tags.get('Name')).toBe('redrum-redrum');
+    expect(view.tags.get('tier')).toBe('app');
   });
 
   it('never throws on a shape it does not know', () => {

@@ -52,20 +52,20 @@ const OWNERS: readonly { owner: Owner; names: string; place: string; after: stri
   },
   {
     owner: ownedBy({ [OwnerTag.AutoScalingGroup]: 'web-asg', [OwnerTag.StackName]: 'prod-web' }),
-    names: 'launched by Auto Scaling group web-asg (stack prod-web)',
-    place: 'a new launch configuration in the stack',
+    names: 'launched by Auto Scaling group web-asg',
+    place: 'a new launch configuration in stack prod-web',
     after: ', or replacements repeat this',
   },
   {
     owner: ownedBy({ [OwnerTag.Ec2Fleet]: 'fleet-0abc', [OwnerTag.LaunchTemplateId]: 'lt-0abc' }),
     names: 'launched by EC2 Fleet fleet-0abc from launch template lt-0abc',
-    place: "the fleet's launch template",
+    place: 'the launch template',
     after: ', or replacements repeat this',
   },
   {
     owner: ownedBy({ [OwnerTag.SpotFleetRequest]: 'sfr-0abc' }),
     names: 'launched by Spot Fleet request sfr-0abc',
-    place: "a new request's launch specification",
+    place: 'a new request',
     after: ', or replacements repeat this',
   },
   {
@@ -102,28 +102,28 @@ const REASONS: readonly {
     view: { instanceProfileArn: undefined, profileWithoutArn: { id: 'AIPA1' } },
     parameters: PARAMETERS,
     reason: Reason.ProfileWithoutArn,
-    fix: (place) => `see ec2 describe-iam-instance-profile-associations; it is set in ${place}`,
+    fix: (place) => `check the association; the profile is set in ${place}`,
   },
   {
     name: 'a profile not allowed',
     view: {},
     parameters: ALLOW_OTHER,
     reason: Reason.ProfileNotAllowed,
-    fix: (place, after) => `set an allowed instance profile in ${place}${after}`,
+    fix: (place, after) => `set an allowed profile in ${place}${after}`,
   },
   {
     name: 'a profile holding no role',
     view: { profileHoldsRole: false },
     parameters: REQUIRE_ROLE,
     reason: Reason.ProfileWithoutRole,
-    fix: (place) => `add a role (iam add-role-to-instance-profile) or set another in ${place}`,
+    fix: (place) => `add a role to it, or set another in ${place}`,
   },
   {
     name: 'a profile whose role could not be checked',
     view: {},
     parameters: REQUIRE_ROLE,
     reason: Reason.ProfileWithoutRole,
-    fix: (place) => `check it with iam get-instance-profile; it is set in ${place}`,
+    fix: (place) => `check it with iam get-instance-profile; set in ${place}`,
   },
 ];
 
@@ -216,8 +216,8 @@ describe('the annotation of an owned NON_COMPLIANT instance', () => {
       true,
     );
     expect(annotation).toContain('from launch template lt-0123456789abcdef0 (version 12): ');
-    expect(annotation).toContain(
-      'set an instance profile in the launch template in the stack, or replacements repeat this',
+    expect(annotation).toMatch(
+      /: set an instance profile in the launch template in stack status-page-.*….*, or replacements repeat this$/,
     );
     expect(annotation.endsWith('or replacements repeat this')).toBe(true);
   });

@@ -90,7 +90,7 @@ describe('requireRoleInProfile in the Lambda', () => {
       {
         ComplianceResourceId: 'i-042dd005362091826',
         ComplianceType: 'NON_COMPLIANT',
-        Annotation: expect.stringContaining('Instance profile holds no IAM role'),
+        Annotation: expect.stringContaining('Profile holds no IAM role'),
       },
     ]);
   });
