@@ -25,7 +25,7 @@ interface Run {
   failedAccounts: number;
   maxRssKb: number;
   retainedHeap: number;
-  peakHeap: number;
+  peakLiveHeap: number;
 }
 
 const startEndpoint = async (accounts: number): Promise<{ url: string; child: ChildProcess }> => {
@@ -97,7 +97,7 @@ console.log(
       'rows',
       'peak RSS',
       'rows heap',
-      'peak heap',
+      'peak live heap',
     ],
     ...results.map((result) => [
       result.accounts.toLocaleString('en-US'),
@@ -108,7 +108,7 @@ console.log(
       result.rows.toLocaleString('en-US'),
       mib(result.maxRssKb * 1024),
       mib(result.retainedHeap),
-      mib(result.peakHeap),
+      mib(result.peakLiveHeap),
     ]),
   ]).join('\n'),
 );
@@ -128,8 +128,8 @@ if (largest !== undefined) {
 if (largest !== undefined && smallest !== undefined && largest !== smallest) {
   const perRow = (result: typeof largest) => result.retainedHeap / Math.max(1, result.rows);
   console.log(
-    `Memory: peak heap beyond the rows ${mib(smallest.peakHeap - smallest.retainedHeap)} at ${smallest.accounts} accounts, ` +
-      `${mib(largest.peakHeap - largest.retainedHeap)} at ${largest.accounts}; the rows take ` +
+    `Memory: the live heap beyond the rows peaks at ${mib(smallest.peakLiveHeap - smallest.retainedHeap)} with ` +
+      `${smallest.accounts} accounts, ${mib(largest.peakLiveHeap - largest.retainedHeap)} with ${largest.accounts}; the rows take ` +
       `${Math.round(perRow(largest)).toLocaleString('en-US')} bytes each (with their JSON text)`,
   );
 }

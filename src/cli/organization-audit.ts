@@ -144,6 +144,7 @@ export const auditOrganization = async (options: OrganizationAuditOptions): Prom
         instances: 0,
         error: describeError(error),
       };
+      counts.openFailed += 1;
       finishAccount(index, { outcome, regions: [], results: [] });
       return;
     }

@@ -145,6 +145,7 @@ describe('auditOrganization', () => {
       return page();
     });
     const { access } = fakeAccess(['100000000001']);
+    const progress: OrganizationProgress[] = [];
 
     // Act
     const report = await auditOrganization({
@@ -155,6 +156,7 @@ describe('auditOrganization', () => {
       regions: ['eu-west-1', 'ap-east-1'],
       discoveryRegion: 'us-east-1',
       concurrency: 3,
+      progress: (snapshot) => progress.push(snapshot),
     });
 
     // Assess
@@ -173,6 +175,13 @@ describe('auditOrganization', () => {
     expect(report.regions.find((region) => region.error !== undefined)?.error).toBe(
       'AuthFailure: not opted in',
     );
+    expect(progress.at(-1)).toEqual({
+      accounts: { done: 3, total: 3 },
+      regions: { done: 4, known: 4 },
+      opened: 2,
+      openFailed: 1,
+      failed: 3,
+    });
   });
 
   it('keeps at most `concurrency` calls in flight, and at most twice that many accounts open', async () => {
