@@ -8,6 +8,11 @@
 //      (BENCH_COST_N, default 1000,10000,100000), and the change path's choice (BENCH_CHANGE_EVENTS, 1000).
 //   6. the result token filter on log lines;
 //   7. before deploy: `scan` against `cfn-guard validate` on 1,000 generated templates (BENCH_SCAN_TEMPLATES).
+//   8. audit --organization of 1,000 accounts × 17 regions against an endpoint answering after a fixed delay:
+//      wall time against calls × delay ÷ concurrency, and peak memory (BENCH_ORG_ACCOUNTS, default
+//      100,1000; BENCH_ORG_DELAY_MS, default 50; BENCH_ORG_CONCURRENCY, default the command's);
+//   9. the HTML report of 10,000 instances in headless Chromium: first rows, all rows, the longest task, a
+//      filter (BENCH_HTML_ROWS, default 10000).
 //
 // Each section's printed output is also written to docs/figures/<section>.md, under one line naming the
 // run, and the documents' regions are rewritten from those files (scripts/figures.mjs): the documents show
@@ -105,7 +110,13 @@ section('cost', 'Cost: what the rule records in Config', () => runTs('bench/cost
 section('change-stream', 'Cost: the change path', () => runTs('bench/change-stream.ts'));
 
 section('redaction', 'Result token filter (src/secrets.ts)', () => runTs('bench/redaction.ts'));
-section('scan-vs-guard', 'Before deploy: scan against cfn-guard validate', () => runTs('bench/scan-vs-guard.ts'));
+section('scan-vs-guard', 'Before deploy: scan against cfn-guard validate', () =>
+  runTs('bench/scan-vs-guard.ts'),
+);
+section('organization-audit', 'audit --organization at organization scale', () =>
+  runTs('bench/organization-audit.ts'),
+);
+section('html-report', 'The HTML report in headless Chromium', () => runTs('bench/html-report.ts'));
 
 const changed = refreshDocuments();
 console.log(

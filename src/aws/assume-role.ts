@@ -5,7 +5,7 @@ import {
 } from '@smithy/core';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { AssumeRoleError, RuleError } from '../errors.js';
-import { awsClient, clientOptions } from './client-options.js';
+import { awsClient, type ClientOverrides, clientOptions } from './client-options.js';
 import { timeBudgetPlugin } from './time-budget.js';
 
 /**
@@ -22,6 +22,10 @@ export interface RoleSession {
   readonly roleArn: string;
   readonly accountId: string;
   readonly sessionName: string;
+  /** The external id the role's trust policy may require (`sts:ExternalId`). */
+  readonly externalId?: string;
+  /** A session policy (JSON): the session may do only what both it and the role allow. */
+  readonly policy?: string;
 }
 
 /** Creates the (uncached) credential provider of a role session; replaceable in tests. */
@@ -46,34 +50,61 @@ const assumeRoleError = (session: RoleSession, error: unknown): AssumeRoleError 
 };
 
 /**
- * AssumeRole through STS with the function's own credentials: the SDK's `fromTemporaryCredentials`, loaded
- * on first use, with this rule's retry and timeout settings and the invocation's time budget. Its failures name the role and the account.
+ * AssumeRole through STS with the caller's own credentials (the default chain's, or `masterCredentials`:
+ * the command line's --profile): the SDK's `fromTemporaryCredentials`, loaded on first use, with this
+ * rule's retry and timeout settings (and `overrides`: the command line shares one connection pool) and the
+ * invocation's time budget. Its failures name the role and the account.
  * The provider is called without the calling client's settings, so every client of the account gets the
  * same credentials whichever client asks first.
  */
-export const temporaryCredentials: RoleProviderFactory = (session) => {
-  let provider: AwsCredentialIdentityProvider | undefined;
-  return async () => {
-    const { fromTemporaryCredentials } = await import('./sts.js');
-    provider ??= fromTemporaryCredentials({
-      params: {
-        RoleArn: session.roleArn,
-        RoleSessionName: session.sessionName,
-        DurationSeconds: SESSION_DURATION_SECONDS,
-      },
-      clientConfig: clientOptions(),
-      // The same time budget as every other call of the invocation.
-      clientPlugins: [timeBudgetPlugin],
-    });
-    let identity: AwsCredentialIdentity;
-    try {
-      identity = await provider();
-    } catch (error) {
-      throw assumeRoleError(session, error);
-    }
-    return { ...identity, accountId: session.accountId };
+export const temporaryCredentialsWith =
+  (overrides: ClientOverrides = {}, masterCredentials?: AwsCredentialIdentityProvider): RoleProviderFactory =>
+  (session) => {
+    let provider: AwsCredentialIdentityProvider | undefined;
+    return async () => {
+      const { fromTemporaryCredentials } = await import('./sts.js');
+      provider ??= fromTemporaryCredentials({
+        params: {
+          RoleArn: session.roleArn,
+          RoleSessionName: session.sessionName,
+          DurationSeconds: SESSION_DURATION_SECONDS,
+          ...(session.externalId === undefined ? {} : { ExternalId: session.externalId }),
+          ...(session.policy === undefined ? {} : { Policy: session.policy }),
+        },
+        ...(masterCredentials === undefined ? {} : { masterCredentials }),
+        clientConfig: clientOptions({}, overrides),
+        // The same time budget as every other call of the invocation.
+        clientPlugins: [timeBudgetPlugin],
+      });
+      let identity: AwsCredentialIdentity;
+      try {
+        identity = await provider();
+      } catch (error) {
+        throw assumeRoleError(session, error);
+      }
+      return { ...identity, accountId: session.accountId };
+    };
   };
-};
+
+/** AssumeRole with the function's own credentials and this rule's client settings. */
+export const temporaryCredentials: RoleProviderFactory = temporaryCredentialsWith();
+
+const isExpiring = createIsIdentityExpiredFunction(REFRESH_MARGIN_MS);
+
+/**
+ * The provider of one role session, memoised the SDK's way: it assumes the role again only when the
+ * credentials are within REFRESH_MARGIN_MS of their expiry; concurrent calls share one AssumeRole; a
+ * failure is not kept.
+ */
+export const memoizedRoleProvider = (
+  session: RoleSession,
+  providerFor: RoleProviderFactory = temporaryCredentials,
+): AwsCredentialIdentityProvider =>
+  memoizeIdentityProvider(
+    providerFor(session),
+    isExpiring,
+    doesIdentityRequireRefresh,
+  ) as AwsCredentialIdentityProvider;
 
 /** Credentials of assumed roles, kept per role session. */
 export interface RoleCredentials {
@@ -92,8 +123,6 @@ export interface RoleCredentialsOptions {
 /** A session not asked for in this long has expired credentials anyway: it is forgotten, STS client and all. */
 const FORGET_AFTER_MS = SESSION_DURATION_SECONDS * 1000;
 
-const isExpiring = createIsIdentityExpiredFunction(REFRESH_MARGIN_MS);
-
 /**
  * The providers of a container (`roleCredentials`), so a burst of events in one account assumes the role
  * once. A central function sees many accounts: a session unused for an hour is dropped.
@@ -109,12 +138,7 @@ export const createRoleCredentials = ({
       const key = `${session.roleArn}\n${session.sessionName}`;
       let kept = sessions.get(key);
       if (kept === undefined) {
-        const provider = memoizeIdentityProvider(
-          providerFor(session),
-          isExpiring,
-          doesIdentityRequireRefresh,
-        ) as AwsCredentialIdentityProvider;
-        kept = { provider, usedAt: now };
+        kept = { provider: memoizedRoleProvider(session, providerFor), usedAt: now };
         sessions.set(key, kept);
       }
       kept.usedAt = now;

@@ -1,4 +1,4 @@
-import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import { DescribeRegionsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { ec2Inventory } from '../ec2/inventory.js';
 import { describeError } from '../errors.js';
 import type { ProfileRoles, ViewEnricher } from '../iam/profile-roles.js';
@@ -20,6 +20,8 @@ const DISCOVERY_REGION = 'us-east-1';
 
 /** One app-tier instance and what the rule decides for it. */
 export interface AuditResult {
+  /** The instance's account: the caller's (when STS said which), or the member account audited. */
+  readonly account?: string;
   readonly region: string;
   readonly instanceId: string;
   /** The `Name` tag, when the instance has one. */
@@ -29,14 +31,25 @@ export interface AuditResult {
   /** Who launched the instance and replaces it, from its tags (see `rule/owner.ts`). */
   readonly owner?: Owner;
   readonly compliance: ComplianceType;
-  readonly reason: Reason;
+  /** Absent when the source does not hold it (a Config aggregator keeps the annotation, not the reason). */
+  readonly reason?: Reason;
   readonly annotation: string;
+  /**
+   * The fields the source does not hold, so their absence says nothing: a Config aggregator knows an
+   * instance's result and annotation, not its name, state, profile, owner or reason.
+   */
+  readonly notKnown?: readonly NotKnownField[];
   /** Reason `tag-key-case`: the spelling of the app-tier key the instance carries (`Tier` for `tier`). */
   readonly otherCaseKey?: string;
 }
 
+/** What a Config aggregator does not hold of an instance (see `AuditResult.notKnown`). */
+export type NotKnownField = 'name' | 'state' | 'instanceProfileArn' | 'owner' | 'reason';
+
 /** How the scan of one region went. */
 export interface RegionOutcome {
+  /** The account of the region, when the audit spans accounts (or STS said the caller's). */
+  readonly account?: string;
   readonly region: string;
   /** App-tier instances found (0 when the region failed); the tag key in another case does not count. */
   readonly instances: number;
@@ -44,10 +57,29 @@ export interface RegionOutcome {
   readonly error?: string;
 }
 
+/** How the audit of one account of an organization went. */
+export interface AccountOutcome {
+  readonly account: string;
+  /** The account's name in the organization, when it was listed there. */
+  readonly name?: string;
+  /** Regions audited (those that failed are in the report's regions, with their error). */
+  readonly regions: number;
+  /** App-tier instances found in the regions audited. */
+  readonly instances: number;
+  /** Why the account could not be audited at all (AssumeRole denied, regions not listed). */
+  readonly error?: string;
+}
+
 export interface AuditReport {
-  readonly parameters: RuleParameters;
+  /** Absent when the rows come from a Config aggregator: the deployed rule decided them with its own. */
+  readonly parameters?: RuleParameters;
   /** Where the parameters came from. */
   readonly source: string;
+  /**
+   * Present when the audit spans accounts (`--organization`, `--aggregator`): every account asked, in
+   * order, those that could not be audited with their error.
+   */
+  readonly accounts?: readonly AccountOutcome[];
   readonly regions: readonly RegionOutcome[];
   /**
    * Per region (in scan order): the app-tier instances by instance id, then, NOT_APPLICABLE, those that
@@ -63,6 +95,8 @@ export interface AuditOptions {
   /** The regions to scan; every region enabled for the account when absent. */
   readonly regions?: readonly string[];
   readonly concurrency?: number;
+  /** The caller's account, put on every row and region (see docs/organization-audit.md). */
+  readonly account?: string;
   /** A line of progress (for stderr). */
   readonly progress?: (line: string) => void;
   /** Given when `requireRoleInProfile` is on: IAM's answers, shared with the caller. */
@@ -70,9 +104,12 @@ export interface AuditOptions {
 }
 
 /** The regions enabled for the account (opt-in regions only once opted in), sorted. */
-export const enabledRegions = async (clients: CliClients): Promise<string[]> => {
-  const region = (await clients.defaultRegion()) ?? DISCOVERY_REGION;
-  const output = await clients.ec2(region).send(new DescribeRegionsCommand({}));
+export const enabledRegions = async (clients: CliClients): Promise<string[]> =>
+  enabledRegionsOf(clients.ec2((await clients.defaultRegion()) ?? DISCOVERY_REGION));
+
+/** The regions enabled for the account of an EC2 client (any of its regions answers for all), sorted. */
+export const enabledRegionsOf = async (ec2: EC2Client): Promise<string[]> => {
+  const output = await ec2.send(new DescribeRegionsCommand({}));
   return (output.Regions ?? [])
     .filter((entry) => entry.OptInStatus !== 'not-opted-in')
     .map((entry) => entry.RegionName)
@@ -108,14 +145,14 @@ const resultOf = (region: string, view: InstanceView, decision: Decision): Audit
   };
 };
 
-/** The app-tier instances of a region, then those with the app-tier key in another case. */
-const scanRegion = async (
-  clients: CliClients,
+/** The app-tier instances of a region (an EC2 client of it), then those with the app-tier key in another case. */
+export const scanRegion = async (
+  ec2: EC2Client,
   region: string,
   parameters: RuleParameters,
   enrich: ViewEnricher | undefined,
 ): Promise<{ appTier: AuditResult[]; otherCase: AuditResult[] }> => {
-  const inventory = ec2Inventory(clients.ec2(region));
+  const inventory = ec2Inventory(ec2);
   const appTier: AuditResult[] = [];
   // The very listing and loop the Lambda's sweep uses, so the command and Config never differ.
   for await (const page of decidePages(inventory.appTierInstances(parameters.tag), parameters, enrich)) {
@@ -155,6 +192,7 @@ export const audit = async (options: AuditOptions): Promise<AuditReport> => {
     );
   }
 
+  const account = options.account === undefined ? {} : { account: options.account };
   progress(`Scanning ${regions.length} region(s) for app-tier instances (${describeTag(parameters.tag)})`);
   let done = 0;
   const scanned = await mapBounded(
@@ -163,10 +201,13 @@ export const audit = async (options: AuditOptions): Promise<AuditReport> => {
     async (region): Promise<{ outcome: RegionOutcome; results: AuditResult[] }> => {
       let outcome: { outcome: RegionOutcome; results: AuditResult[] };
       try {
-        const { appTier, otherCase } = await scanRegion(clients, region, parameters, enrich);
-        outcome = { outcome: { region, instances: appTier.length }, results: [...appTier, ...otherCase] };
+        const { appTier, otherCase } = await scanRegion(clients.ec2(region), region, parameters, enrich);
+        outcome = {
+          outcome: { ...account, region, instances: appTier.length },
+          results: [...appTier, ...otherCase].map((result) => ({ ...account, ...result })),
+        };
       } catch (error) {
-        outcome = { outcome: { region, instances: 0, error: describeError(error) }, results: [] };
+        outcome = { outcome: { ...account, region, instances: 0, error: describeError(error) }, results: [] };
       }
       done += 1;
       const { instances, error } = outcome.outcome;
@@ -186,7 +227,7 @@ export const audit = async (options: AuditOptions): Promise<AuditReport> => {
 
 /**
  * Results per compliance type; among the NOT_APPLICABLE, those with the tag key in another case
- * (`tagKeyCase`); and the regions that failed.
+ * (`tagKeyCase`); the regions that failed; and, across accounts, the accounts that could not be audited.
  */
 export const countResults = (report: AuditReport) => {
   const counts = {
@@ -199,12 +240,18 @@ export const countResults = (report: AuditReport) => {
     ...counts,
     tagKeyCase: report.results.filter((result) => result.reason === Reason.TagKeyCase).length,
     regionErrors: report.regions.filter((region) => region.error !== undefined).length,
+    ...(report.accounts === undefined
+      ? {}
+      : { accountErrors: report.accounts.filter((account) => account.error !== undefined).length }),
   };
 };
 
-/** 2 when a region could not be scanned, 1 when an instance is NON_COMPLIANT, 0 otherwise. */
-export const auditExitCode = (report: AuditReport): ExitCode => {
+/**
+ * 2 when a region or an account could not be audited (unless `allowPartial`), 1 when an instance is
+ * NON_COMPLIANT, 0 otherwise.
+ */
+export const auditExitCode = (report: AuditReport, { allowPartial = false } = {}): ExitCode => {
   const counts = countResults(report);
-  if (counts.regionErrors > 0) return ExitCode.Error;
+  if (!allowPartial && counts.regionErrors + (counts.accountErrors ?? 0) > 0) return ExitCode.Error;
   return counts.NON_COMPLIANT > 0 ? ExitCode.NonCompliant : ExitCode.Ok;
 };

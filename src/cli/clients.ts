@@ -26,6 +26,11 @@ export interface CliClients {
    * CommandError naming the files read when the named profile does not exist.
    */
   checkCredentials(): Promise<void>;
+  /**
+   * How the run's own clients are made (the --profile's credentials, its name for the region), for the
+   * clients a command makes itself: STS, Organizations, a Config aggregator, the source of assumed roles.
+   */
+  caller?(): { readonly access: Partial<AwsAccess>; readonly overrides: ClientOverrides };
 }
 
 /** The commands act with the caller's own credentials: no role is assumed. */
@@ -66,10 +71,27 @@ export const cliClients = (overrides: ClientOverrides = {}): CliClients => {
     ssm: perRegion((region) => awsClient(SSMClient, access, inRegion(region))),
     iam: perRegion((region) => awsClient(IAMClient, access, inRegion(region))),
     defaultRegion,
+    caller: () => ({ access, overrides }),
     async checkCredentials() {
       if (overrides.profile !== undefined) await checkProfileExists(overrides.profile);
       const region = (await defaultRegion()) ?? 'us-east-1';
       await awsClient(EC2Client, access, inRegion(region)).config.credentials();
     },
   };
+};
+
+/**
+ * The caller's account, for the rows of a single-account audit: STS GetCallerIdentity, asked once without
+ * retries. It only labels the rows, so a failure leaves them without an account rather than failing the
+ * audit.
+ */
+export const callerAccount = async (clients: CliClients): Promise<string | undefined> => {
+  try {
+    const { callerIdentity } = await import('./organization.js');
+    const region = (await clients.defaultRegion()) ?? 'us-east-1';
+    const { access = {}, overrides = {} } = clients.caller?.() ?? {};
+    return (await callerIdentity({ ...overrides, region, maxAttempts: 1 }, access)).account;
+  } catch {
+    return undefined;
+  }
 };

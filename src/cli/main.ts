@@ -1,11 +1,14 @@
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { isRegionName } from '../aws/names.js';
 import { CommandError, describeError, UsageError } from '../errors.js';
 import { audit, auditExitCode, DEFAULT_REGION_CONCURRENCY, loadProfileRoles } from './audit.js';
+import { type AcrossFlags, acrossMode, auditAcross } from './audit-across.js';
 import { runGuard, runScan } from './before-deploy.js';
-import { type CliClients, cliClients } from './clients.js';
+import { type CliClients, callerAccount, cliClients } from './clients.js';
 import { ExitCode } from './exit-code.js';
 import { fixLaunchTemplates, templateFixExitCode } from './launch-templates.js';
+import { DEFAULT_ORGANIZATION_CONCURRENCY } from './organization-audit.js';
 import {
   OutputFormat,
   type Rendered,
@@ -23,6 +26,8 @@ import { VERSION } from './version.js';
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Whether stderr is a terminal: progress across accounts is drawn only there. */
+  readonly stderrIsTTY?: boolean;
   /** Creates the AWS clients, of the named profile (--profile) if given; by default `cliClients`. */
   readonly clients?: (options?: { readonly profile?: string }) => CliClients;
 }
@@ -47,6 +52,15 @@ const OPTIONS = {
   'include-owned': { type: 'boolean' },
   'launch-templates': { type: 'boolean' },
   'set-default': { type: 'boolean' },
+  organization: { type: 'boolean' },
+  accounts: { type: 'string', multiple: true },
+  'accounts-file': { type: 'string' },
+  'role-name': { type: 'string' },
+  'external-id': { type: 'string' },
+  'allow-partial': { type: 'boolean' },
+  aggregator: { type: 'string' },
+  'aggregator-region': { type: 'string' },
+  out: { type: 'string' },
 } as const;
 
 const REMEDIATE_ONLY = [
@@ -56,6 +70,16 @@ const REMEDIATE_ONLY = [
   'include-owned',
   'launch-templates',
   'set-default',
+] as const;
+const AUDIT_ONLY = [
+  'organization',
+  'accounts',
+  'accounts-file',
+  'role-name',
+  'external-id',
+  'allow-partial',
+  'aggregator',
+  'aggregator-region',
 ] as const;
 const MAX_CONCURRENCY = 32;
 
@@ -76,8 +100,8 @@ const outputFormat = (value = OutputFormat.Table as string): OutputFormat => {
   return value as OutputFormat;
 };
 
-const concurrency = (value: string | undefined): number => {
-  if (value === undefined) return DEFAULT_REGION_CONCURRENCY;
+const concurrency = (value: string | undefined, fallback = DEFAULT_REGION_CONCURRENCY): number => {
+  if (value === undefined) return fallback;
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1 || number > MAX_CONCURRENCY) {
     throw new UsageError(`--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got "${value}"`);
@@ -107,6 +131,25 @@ const parameterFlags = (values: Values): ParameterFlags => ({
 
 const isCommand = (name: string): name is Command => (Object.values(Command) as string[]).includes(name);
 
+const acrossFlags = (values: Values): AcrossFlags => ({
+  organization: values.organization,
+  accounts: values.accounts,
+  accountsFile: values['accounts-file'],
+  roleName: values['role-name'],
+  externalId: values['external-id'],
+  aggregator: values.aggregator,
+  aggregatorRegion: values['aggregator-region'],
+});
+
+/** `--out FILE`: the result goes to the file instead of stdout. */
+const writeOut = async (path: string, text: string): Promise<void> => {
+  try {
+    await writeFile(path, text, 'utf8');
+  } catch (error) {
+    throw new CommandError(`--out ${path}: ${(error as Error).message}`, { cause: error });
+  }
+};
+
 const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCode> => {
   if (command === Command.Remediate && values['group-by'] !== undefined) {
     throw new UsageError('--group-by: only for audit');
@@ -115,11 +158,10 @@ const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCod
   if (groupBy !== undefined && groupBy !== 'owner') {
     throw new UsageError(`--group-by must be owner, got "${groupBy}"`);
   }
-  if (command === Command.Audit) {
-    const given = REMEDIATE_ONLY.filter((name) => values[name] !== undefined);
-    if (given.length > 0) {
-      throw new UsageError(`${given.map((name) => `--${name}`).join(', ')}: only for remediate`);
-    }
+  const [only, other] = command === Command.Audit ? [REMEDIATE_ONLY, 'remediate'] : [AUDIT_ONLY, 'audit'];
+  const given = only.filter((name) => values[name] !== undefined);
+  if (given.length > 0) {
+    throw new UsageError(`${given.map((name) => `--${name}`).join(', ')}: only for ${other}`);
   }
   const target = values['instance-profile'];
   if (command === Command.Remediate && target === undefined) {
@@ -136,11 +178,21 @@ const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCod
     throw new UsageError('--set-default: only with --launch-templates');
   }
   const flags = parameterFlags(values);
+  const across = command === Command.Audit ? acrossMode(acrossFlags(values), flags) : undefined;
+  if (across !== undefined && groupBy !== undefined) {
+    throw new UsageError('--group-by: not across accounts (the HTML report shows the sources)');
+  }
   checkParameterFlags(flags);
   const format = outputFormat(values.output);
+  if (format === OutputFormat.Html && (command !== Command.Audit || groupBy !== undefined)) {
+    throw new UsageError('--output html: only for audit, without --group-by');
+  }
   const scan = {
     regions: regions(values.region),
-    concurrency: concurrency(values.concurrency),
+    concurrency: concurrency(
+      values.concurrency,
+      across === undefined ? DEFAULT_REGION_CONCURRENCY : DEFAULT_ORGANIZATION_CONCURRENCY,
+    ),
     ...(values.quiet === true ? {} : { progress: (line: string) => io.stderr(`${line}\n`) }),
   };
   const clients = (io.clients ?? cliClients)();
@@ -153,16 +205,41 @@ const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCod
     const whose = values.profile === undefined ? '' : ` for profile "${values.profile}"`;
     throw new CommandError(`No AWS credentials${whose}: ${describeError(error)}`, { cause: error });
   }
-  const { parameters, source } = await resolveCliParameters(flags, clients, scan.regions?.[0]);
-  const print = (rendered: Rendered) => {
-    io.stdout(rendered.stdout);
+  const print = async (rendered: Rendered) => {
+    if (values.out === undefined) io.stdout(rendered.stdout);
+    else await writeOut(values.out, rendered.stdout);
     if (rendered.stderr !== undefined) io.stderr(rendered.stderr);
   };
+  const allowPartial = values['allow-partial'] === true;
 
+  if (across !== undefined) {
+    const report = await auditAcross({
+      mode: across,
+      flags: acrossFlags(values),
+      clients,
+      parameters: () => resolveCliParameters(flags, clients, scan.regions?.[0]),
+      ...(flags.ruleName === undefined ? {} : { ruleName: flags.ruleName }),
+      ...(scan.regions === undefined ? {} : { regions: scan.regions }),
+      concurrency: scan.concurrency,
+      stderr: { isTTY: io.stderrIsTTY === true, write: io.stderr },
+      quiet: values.quiet === true,
+    });
+    await print(renderAudit(report, format));
+    return auditExitCode(report, { allowPartial });
+  }
+
+  const { parameters, source } = await resolveCliParameters(flags, clients, scan.regions?.[0]);
   if (command === Command.Audit) {
-    const report = await audit({ clients, parameters, source, ...scan });
-    print(groupBy === undefined ? renderAudit(report, format) : renderOwnerGroups(report, format));
-    return auditExitCode(report);
+    const account = await callerAccount(clients);
+    const report = await audit({
+      clients,
+      parameters,
+      source,
+      ...scan,
+      ...(account === undefined ? {} : { account }),
+    });
+    await print(groupBy === undefined ? renderAudit(report, format) : renderOwnerGroups(report, format));
+    return auditExitCode(report, { allowPartial });
   }
 
   const instanceProfile = target as string;
@@ -180,7 +257,7 @@ const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCod
       setDefault: values['set-default'] === true,
       ...(scan.progress === undefined ? {} : { progress: scan.progress }),
     });
-    print(renderTemplateFixes(fixes, format));
+    await print(renderTemplateFixes(fixes, format));
     return templateFixExitCode(fixes);
   }
   const remediation = await remediate({
@@ -192,7 +269,7 @@ const run = async (command: Command, values: Values, io: CliIo): Promise<ExitCod
     includeOwned: values['include-owned'] === true,
     ...(scan.progress === undefined ? {} : { progress: scan.progress }),
   });
-  print(renderRemediation(remediation, format));
+  await print(renderRemediation(remediation, format));
   return remediationExitCode(remediation);
 };
 

@@ -1,14 +1,22 @@
 import { parseInstanceProfileArn } from '../aws/names.js';
+import { renderHtmlReport } from '../report/html.js';
 import { ComplianceType } from '../rule/compliance.js';
 import { ownerLabel } from '../rule/owner-advice.js';
 import { ANY_VALUE, describeTag, type RuleParameters } from '../rule/parameters.js';
-import { type AuditReport, type AuditResult, countResults, type RegionOutcome } from './audit.js';
+import {
+  type AccountOutcome,
+  type AuditReport,
+  type AuditResult,
+  countResults,
+  type NotKnownField,
+  type RegionOutcome,
+} from './audit.js';
 import { type TemplateFix, type TemplateFixReport, TemplateOutcome } from './launch-templates.js';
 import { groupByOwner, type OwnerGroup } from './owner-groups.js';
 import { RemediationOutcome, type RemediationReport, type RemediationResult } from './remediate.js';
 
 /** How a command prints its result: a table for people, JSON or CSV for machines. */
-export const OutputFormat = { Table: 'table', Json: 'json', Csv: 'csv' } as const;
+export const OutputFormat = { Table: 'table', Json: 'json', Csv: 'csv', Html: 'html' } as const;
 export type OutputFormat = (typeof OutputFormat)[keyof typeof OutputFormat];
 
 /** What a command prints: the result on stdout; in CSV, the failed regions go to stderr (CSV has no room). */
@@ -18,6 +26,8 @@ export interface Rendered {
 }
 
 const NONE = '-';
+/** A cell the source does not hold (a Config aggregator: no name, state, profile or owner). */
+const NOT_KNOWN = 'not known';
 
 /** A CSV field per RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled. */
 export const csvField = (value: string): string =>
@@ -47,7 +57,10 @@ export const toTable = (header: readonly string[], rows: readonly (readonly stri
 const profileName = (arn: string | undefined): string =>
   arn === undefined ? NONE : (parseInstanceProfileArn(arn)?.name ?? arn);
 
-const parametersJson = (parameters: RuleParameters) => ({
+const parametersJson = (parameters: RuleParameters | undefined) =>
+  parameters === undefined ? null : parametersObject(parameters);
+
+const parametersObject = (parameters: RuleParameters) => ({
   tag: {
     key: parameters.tag.key,
     values: parameters.tag.values === ANY_VALUE ? ANY_VALUE : [...parameters.tag.values],
@@ -59,13 +72,24 @@ const parametersJson = (parameters: RuleParameters) => ({
 
 const regionsJson = (regions: readonly RegionOutcome[]) =>
   regions.map((region) => ({
+    ...(region.account === undefined ? {} : { account: region.account }),
     region: region.region,
     instances: region.instances,
     error: region.error ?? null,
   }));
 
+const accountsJson = (accounts: readonly AccountOutcome[]) =>
+  accounts.map((account) => ({
+    account: account.account,
+    name: account.name ?? null,
+    regions: account.regions,
+    instances: account.instances,
+    error: account.error ?? null,
+  }));
+
 const describeParameters = (report: AuditReport): string => {
   const { parameters } = report;
+  if (parameters === undefined) return report.source;
   const options = [
     `tag ${describeTag(parameters.tag)}`,
     ...(parameters.allowedInstanceProfileArns === undefined
@@ -79,12 +103,25 @@ const describeParameters = (report: AuditReport): string => {
 const failedRegions = (regions: readonly RegionOutcome[]): string =>
   regions
     .filter((region) => region.error !== undefined)
-    .map((region) => `Region ${region.region} was not scanned: ${region.error}\n`)
+    .map(
+      (region) =>
+        `Region ${region.region}${region.account === undefined ? '' : ` of account ${region.account}`} was not scanned: ${region.error}\n`,
+    )
+    .join('');
+
+/** The accounts that could not be audited, named one a line. */
+const failedAccounts = (accounts: readonly AccountOutcome[] | undefined): string =>
+  (accounts ?? [])
+    .filter((account) => account.error !== undefined)
+    .map(
+      (account) =>
+        `Account ${account.account}${account.name === undefined ? '' : ` (${account.name})`} was not audited: ${account.error}\n`,
+    )
     .join('');
 
 /** What the instances with the tag key in another case mean, under the table. */
 const otherCaseLine = (report: AuditReport, count: number): string => {
-  const key = report.parameters.tag.key;
+  const key = report.parameters?.tag.key;
   const spellings = new Set(report.results.flatMap((result) => result.otherCaseKey ?? []));
   return (
     `${count} instance(s) carry the tag key in another case (${[...spellings].join(', ')} for ${key}): ` +
@@ -97,6 +134,8 @@ interface Field<Row> {
   readonly name: string;
   readonly text: (row: Row) => string | undefined;
   readonly json?: (row: Row) => unknown;
+  /** False for a field of JSON alone. */
+  readonly csv?: false;
 }
 
 /** A field that is a string property of the row, under its own name. */
@@ -105,22 +144,31 @@ const property = <Row>(name: keyof Row & string): Field<Row> => ({
   text: (row) => row[name] as string | undefined,
 });
 
-/** The fields of a result in JSON, in order; CSV has the same columns, in snake_case. */
+/** A field the source may not hold: `not known` in CSV, null in JSON (whose `notKnown` lists it). */
+const knowable = (field: Field<AuditResult> & { name: NotKnownField }): Field<AuditResult> => ({
+  name: field.name,
+  text: (row) => (row.notKnown?.includes(field.name) ? NOT_KNOWN : field.text(row)),
+  json: (row) => (row.notKnown?.includes(field.name) ? undefined : (field.json ?? field.text)(row)),
+});
+
+/** The fields of a result in JSON, in order; CSV has the same columns, in snake_case, but `notKnown`. */
 const AUDIT_FIELDS: readonly Field<AuditResult>[] = [
+  property('account'),
   property('region'),
   property('instanceId'),
-  property('name'),
-  property('state'),
-  property('instanceProfileArn'),
+  knowable({ ...property('name'), name: 'name' }),
+  knowable({ ...property('state'), name: 'state' }),
+  knowable({ ...property('instanceProfileArn'), name: 'instanceProfileArn' }),
   // CSV and tables name the owner; JSON gives its parts (kind, group, launch template, stack, ...).
-  {
+  knowable({
     name: 'owner',
     text: (row) => (row.owner === undefined ? undefined : ownerLabel(row.owner)),
     json: (row) => row.owner,
-  },
+  }),
   property('compliance'),
-  property('reason'),
+  knowable({ ...property('reason'), name: 'reason' }),
   property('annotation'),
+  { name: 'notKnown', text: () => undefined, json: (row) => row.notKnown ?? [], csv: false },
 ];
 const REMEDIATION_FIELDS: readonly Field<RemediationResult>[] = [
   property('region'),
@@ -151,15 +199,23 @@ const machineReadable = <Row extends object>(
     const results = rows.map((row) =>
       Object.fromEntries(fields.map((field) => [field.name, (field.json ?? field.text)(row) ?? null])),
     );
-    const json = { ...document, regions: regionsJson(regions), [rowsName]: results, summary };
+    const { accounts, ...rest } = document;
+    const json = {
+      ...rest,
+      ...(accounts === undefined ? {} : { accounts: accountsJson(accounts as AccountOutcome[]) }),
+      regions: regionsJson(regions),
+      [rowsName]: results,
+      summary,
+    };
     return { stdout: `${JSON.stringify(json, null, 2)}\n` };
   }
   if (format === OutputFormat.Csv) {
+    const columns = fields.filter((field) => field.csv !== false);
     const csv = toCsv(
-      fields.map((field) => snakeCase(field.name)),
-      rows.map((row) => fields.map((field) => field.text(row) ?? '')),
+      columns.map((field) => snakeCase(field.name)),
+      rows.map((row) => columns.map((field) => field.text(row) ?? '')),
     );
-    const errors = failedRegions(regions);
+    const errors = failedAccounts(document.accounts as AccountOutcome[] | undefined) + failedRegions(regions);
     return { stdout: csv, ...(errors === '' ? {} : { stderr: errors }) };
   }
   return undefined;
@@ -167,27 +223,52 @@ const machineReadable = <Row extends object>(
 
 /** The audit in the chosen format. */
 export const renderAudit = (report: AuditReport, format: OutputFormat): Rendered => {
+  if (format === OutputFormat.Html) return { stdout: renderHtmlReport(report) };
   const counts = countResults(report);
-  const document = { command: 'audit', parameters: parametersJson(report.parameters), source: report.source };
+  const document = {
+    command: 'audit',
+    parameters: parametersJson(report.parameters),
+    source: report.source,
+    ...(report.accounts === undefined ? {} : { accounts: report.accounts }),
+  };
   const machine = machineReadable(format, AUDIT_FIELDS, report.results, report.regions, document, counts);
   if (machine !== undefined) return machine;
 
   const scanned = report.regions.length - counts.regionErrors;
-  const lines = [`Audit of ${report.regions.length} region(s): ${describeParameters(report)}\n\n`];
+  // Across accounts, a column says whose; a single account is named in the heading when STS said which.
+  const across = report.accounts !== undefined;
+  const ownAccount = across ? undefined : report.regions[0]?.account;
+  const where = across
+    ? `${report.accounts?.length ?? 0} account(s), ${report.regions.length} region(s)`
+    : `${report.regions.length} region(s)${ownAccount === undefined ? '' : ` of account ${ownAccount}`}`;
+  const lines = [`Audit of ${where}: ${describeParameters(report)}\n\n`];
+  const cell = (result: AuditResult, field: NotKnownField, text: string) =>
+    result.notKnown?.includes(field) ? NOT_KNOWN : text;
   const appTier = report.results.length - counts.tagKeyCase;
   if (report.results.length === 0) {
     lines.push(`No app-tier instances in the ${scanned} region(s) scanned.\n`);
   } else {
     lines.push(
       toTable(
-        ['REGION', 'INSTANCE', 'NAME', 'STATE', 'PROFILE', 'OWNER', 'RESULT', 'DETAIL'],
+        [
+          ...(across ? ['ACCOUNT'] : []),
+          'REGION',
+          'INSTANCE',
+          'NAME',
+          'STATE',
+          'PROFILE',
+          'OWNER',
+          'RESULT',
+          'DETAIL',
+        ],
         report.results.map((result) => [
+          ...(across ? [result.account ?? NONE] : []),
           result.region,
           result.instanceId,
-          result.name ?? NONE,
-          result.state ?? NONE,
-          profileName(result.instanceProfileArn),
-          result.owner === undefined ? NONE : ownerLabel(result.owner),
+          cell(result, 'name', result.name ?? NONE),
+          cell(result, 'state', result.state ?? NONE),
+          cell(result, 'instanceProfileArn', profileName(result.instanceProfileArn)),
+          cell(result, 'owner', result.owner === undefined ? NONE : ownerLabel(result.owner)),
           result.compliance,
           result.annotation,
         ]),
@@ -202,7 +283,7 @@ export const renderAudit = (report: AuditReport, format: OutputFormat): Rendered
     );
     if (counts.tagKeyCase > 0) lines.push(otherCaseLine(report, counts.tagKeyCase));
   }
-  lines.push(failedRegions(report.regions));
+  lines.push(failedAccounts(report.accounts), failedRegions(report.regions));
   return { stdout: lines.join('') };
 };
 

@@ -30,7 +30,9 @@ const NON_COMPLIANT_REASONS: ReadonlySet<Reason> = new Set([
 ]);
 
 const isNonCompliant = (result: AuditResult): boolean =>
-  result.compliance === ComplianceType.NonCompliant && NON_COMPLIANT_REASONS.has(result.reason);
+  result.compliance === ComplianceType.NonCompliant &&
+  result.reason !== undefined &&
+  NON_COMPLIANT_REASONS.has(result.reason);
 
 /**
  * One group per source that leaves an app-tier instance NON_COMPLIANT, most first (then by name): the

@@ -1,4 +1,6 @@
 import { DEFAULT_REGION_CONCURRENCY } from './audit.js';
+import { DEFAULT_MEMBER_ROLE_NAME } from './organization.js';
+import { DEFAULT_ORGANIZATION_CONCURRENCY } from './organization-audit.js';
 
 /** The name of the `bin` in package.json. */
 export const PROGRAM = 'app-tier-iam-role-rule';
@@ -22,12 +24,26 @@ Where:
   --region REGION                  scan this region; repeat it or separate with commas
                                    (default: every region enabled for the account)
   --profile NAME                   the AWS named profile (default: the standard credentials chain)
-  --concurrency N                  regions scanned at once (default ${DEFAULT_REGION_CONCURRENCY})
+  --concurrency N                  regions scanned at once (default ${DEFAULT_REGION_CONCURRENCY}; across accounts,
+                                   account-regions at once, default ${DEFAULT_ORGANIZATION_CONCURRENCY})
 
 Output:
-  --output table|json|csv          default: table
+  --output table|json|csv|html     default: table (html: audit only, one self-contained page)
+  --out FILE                       write the output to FILE instead of stdout
   --quiet                          no progress on stderr
   --help                           show this help`;
+
+const ACROSS = `Across accounts (audit only; docs/organization-audit.md):
+  --organization                   every active account of the organization (organizations:ListAccounts:
+                                   run it from the management or a delegated administrator account)
+  --accounts ID,...                these accounts instead (repeat it or separate with commas)
+  --accounts-file FILE             the account ids in FILE (one a line, or separated by commas; # comments)
+  --role-name NAME                 the role assumed in each account (default ${DEFAULT_MEMBER_ROLE_NAME})
+  --external-id ID                 the external id the role's trust policy requires
+  --allow-partial                  exit 1 or 0 even when a region or an account could not be audited
+  --aggregator NAME                read the deployed rule's results (--rule-name) from this Config
+                                   aggregator instead: no role is assumed; --accounts and --region narrow it
+  --aggregator-region REGION       the aggregator's region (default: the profile's region or AWS_REGION)`;
 
 const ERROR_EXIT = `  2  an error: bad options, no credentials, invalid rule parameters, a region that could not be
      scanned`;
@@ -59,10 +75,13 @@ ${SELECTION}
   --group-by owner                 one row per source that leaves instances NON_COMPLIANT (launch
                                    template, Auto Scaling group, stack, ...), most first, with its fix
 
+${ACROSS}
+
 Exit codes:
   0  no app-tier instance is NON_COMPLIANT
   1  at least one is NON_COMPLIANT
-${ERROR_EXIT}
+  2  an error: bad options, no credentials, invalid rule parameters, a region or an account that could
+     not be audited (unless --allow-partial)
 `;
 
 /** `remediate --help`. */

@@ -228,27 +228,58 @@ describe('templates/member-execution-role.yaml', () => {
     ([, resource]) => resource.Condition !== undefined,
   ) as [string, Template];
 
-  it('is trusted only by the central function role, inside the organization', () => {
-    // Prepare
-    const trust = role.Properties.AssumeRolePolicyDocument.Statement;
+  /** The role's trust policy, intrinsic functions resolved for the parameters given. */
+  const trustOf = (overrides: Record<string, string> = {}) =>
+    resolveTemplate(memberRole, overrides).Resources[roleId].Properties.AssumeRolePolicyDocument.Statement;
+  const PARAMETERS = { CentralAccountId: '111111111111', OrganizationId: 'o-abcdefghij' };
 
+  it('is trusted only by the central function role, inside the organization', () => {
     // Act
-    const [statement] = trust;
+    const trust = trustOf(PARAMETERS);
 
     // Assess
-    expect(trust).toHaveLength(1);
-    expect(statement.Effect).toBe('Allow');
-    expect(statement.Action).toBe('sts:AssumeRole');
-    expect(statement.Principal).toEqual({
-      AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${CentralAccountId}:root' },
-    });
-    expect(statement.Condition).toEqual({
-      ArnEquals: {
-        'aws:PrincipalArn': {
-          'Fn::Sub': 'arn:${AWS::Partition}:iam::${CentralAccountId}:role/${CentralFunctionRoleName}',
+    expect(trust).toEqual([
+      {
+        Sid: 'CentralRuleFunctionOnly',
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:${AWS::Partition}:iam::111111111111:root' },
+        Action: 'sts:AssumeRole',
+        Condition: {
+          ArnEquals: {
+            'aws:PrincipalArn': 'arn:${AWS::Partition}:iam::111111111111:role/app-tier-iam-role-rule-central',
+          },
+          StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' },
         },
       },
-      StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } },
+    ]);
+  });
+
+  it('also trusts the organization audit role when one is named, with its external id when one is set', () => {
+    // Prepare
+    const auditor = 'arn:aws:iam::999999999999:role/security-audit';
+
+    // Act
+    const [, withAuditor] = trustOf({ ...PARAMETERS, AuditorPrincipalArn: auditor });
+    const [, withExternalId] = trustOf({
+      ...PARAMETERS,
+      AuditorPrincipalArn: auditor,
+      AuditorExternalId: 'x-42',
+    });
+
+    // Assess
+    expect(withAuditor).toEqual({
+      Sid: 'OrganizationAuditor',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:${AWS::Partition}:iam::999999999999:root' },
+      Action: 'sts:AssumeRole',
+      Condition: {
+        ArnEquals: { 'aws:PrincipalArn': auditor },
+        StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' },
+      },
+    });
+    expect(withExternalId.Condition.StringEquals).toEqual({
+      'aws:PrincipalOrgID': 'o-abcdefghij',
+      'sts:ExternalId': 'x-42',
     });
   });
 
@@ -263,7 +294,7 @@ describe('templates/member-execution-role.yaml', () => {
   });
 
   it.each(EVALUATE_OPTION_CASES)(
-    'holds exactly what the rule calls, in every region of this account, with the options %o',
+    'holds exactly what the rule and the organization audit call, in every region of this account, with the options %o',
     (options) => {
       // Act
       const statements = statementsOf(memberRole, roleId, {
@@ -271,8 +302,8 @@ describe('templates/member-execution-role.yaml', () => {
         ...(options.requireRoleInProfile === true ? { RequireRoleInProfile: 'true' } : {}),
       });
 
-      // Assess
-      expectGrants(statements, evaluateGrants('*', options));
+      // Assess: and the regions enabled in the account, which the organization audit lists.
+      expectGrants(statements, { ...evaluateGrants('*', options), 'ec2:DescribeRegions': { resource: '*' } });
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     },
   );

@@ -1,3 +1,4 @@
+import { AGGREGATOR_OPERATIONS } from './config-aggregator.js';
 import type { ComplianceResult, LocalAwsOptions, ReceivedEvaluation, WireEvaluation } from './types.js';
 import { type ComplianceResultsSource, offsetOf, serviceError } from './types.js';
 
@@ -113,7 +114,7 @@ const onWire = (value: unknown, key = ''): unknown => {
 
 /** Answers one Config operation with its JSON body, or throws a `ServiceError` as Config would. */
 export const handleConfigService = (operation: string, params: Params, state: ConfigServiceState): string => {
-  const handle = OPERATIONS[operation];
+  const handle = OPERATIONS[operation] ?? AGGREGATOR_OPERATIONS[operation];
   if (handle === undefined) throw serviceError('UnknownOperationException', `Not served: ${operation}`);
   return JSON.stringify(onWire(handle(params, state)));
 };

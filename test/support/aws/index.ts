@@ -8,6 +8,7 @@ import { faultError } from './faults.js';
 import type { LocalAwsOptions, RecordedRequest } from './types.js';
 import { LocalService, type ServiceError, serviceError } from './types.js';
 
+export type { AggregateSource, LocalAggregator } from './config-aggregator.js';
 export { generatedInventory } from './ec2.js';
 export * from './faults.js';
 export * from './types.js';

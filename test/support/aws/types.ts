@@ -1,4 +1,5 @@
 import type { InstanceStateName } from '@aws-sdk/client-ec2';
+import type { LocalAggregator } from './config-aggregator.js';
 
 /** The services the endpoint answers, named as in the `AWS_ENDPOINT_URL_<SERVICE>` variables. */
 export const LocalService = { CONFIG_SERVICE: 'config-service', EC2: 'ec2' } as const;
@@ -88,6 +89,8 @@ export interface LocalAwsOptions {
   faults?: FaultInjector;
   latencyMs?: (request: RecordedRequest) => number | undefined;
   failEvaluation?: (evaluation: WireEvaluation, index: number) => boolean | WireEvaluation;
+  /** A Config aggregator over the accepted evaluations (config-aggregator.ts). */
+  aggregator?: LocalAggregator;
 }
 
 /** An error answered in the service's own code, in the protocol of the request. */

@@ -10,6 +10,7 @@ import {
 import { DescribeInstancesCommand, DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetInstanceProfileCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cliClients } from '../../../src/cli/clients.js';
@@ -24,6 +25,7 @@ const ec2 = mockClient(EC2Client);
 const config = mockClient(ConfigServiceClient);
 const iam = mockClient(IAMClient);
 const ssm = mockClient(SSMClient);
+const sts = mockClient(STSClient);
 
 const TAG = ['--tag-key', 'tier', '--tag-value', 'app'];
 
@@ -63,6 +65,7 @@ beforeEach(() => {
   config.reset();
   iam.reset();
   ssm.reset();
+  sts.reset();
 });
 
 describe('main: the command line', () => {
@@ -94,7 +97,10 @@ describe('main: the command line', () => {
     [['scour'], 'error: unknown command "scour"'],
     [['audit', '--bogus'], "error: Unknown option '--bogus'"],
     [['audit', ...TAG, '--apply'], 'error: --apply: only for remediate'],
-    [['audit', ...TAG, '--output', 'xml'], 'error: --output must be one of table, json, csv, got "xml"'],
+    [
+      ['audit', ...TAG, '--output', 'xml'],
+      'error: --output must be one of table, json, csv, html, got "xml"',
+    ],
     [
       ['audit', ...TAG, '--concurrency', '0'],
       'error: --concurrency must be a whole number from 1 to 32, got "0"',
@@ -447,9 +453,12 @@ describe('audit', () => {
     expect(document.summary).toMatchObject({ NOT_APPLICABLE: 1, tagKeyCase: 1 });
   });
 
-  it('prints CSV', async () => {
+  it("prints CSV, each row with the caller's account (STS GetCallerIdentity)", async () => {
     // Prepare
     instancesPerRegion({ 'eu-west-1': () => page(appInstance('i-1')) });
+    sts
+      .on(GetCallerIdentityCommand)
+      .resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/a' });
     const run = captureIo();
 
     // Act
@@ -457,9 +466,23 @@ describe('audit', () => {
 
     // Assess
     expect(run.stdout()).toBe(
-      'region,instance_id,name,state,instance_profile_arn,owner,compliance,reason,annotation\r\n' +
-        'eu-west-1,i-1,,running,,,NON_COMPLIANT,no-instance-profile,No IAM instance profile: attach one with ec2 associate-iam-instance-profile (app-tier tag tier=app)\r\n',
+      'account,region,instance_id,name,state,instance_profile_arn,owner,compliance,reason,annotation\r\n' +
+        '123456789012,eu-west-1,i-1,,running,,,NON_COMPLIANT,no-instance-profile,No IAM instance profile: attach one with ec2 associate-iam-instance-profile (app-tier tag tier=app)\r\n',
     );
+  });
+
+  it('leaves the account out when STS does not say it: the audit goes on', async () => {
+    // Prepare
+    instancesPerRegion({ 'eu-west-1': () => page(appInstance('i-1')) });
+    sts.on(GetCallerIdentityCommand).rejects(awsError('AccessDenied', 'no'));
+    const run = captureIo();
+
+    // Act
+    const code = await main(['audit', ...TAG, '--region', 'eu-west-1', '--output', 'json', '-q'], run.io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(JSON.parse(run.stdout()).results[0].account).toBeNull();
   });
 });
 

@@ -5,6 +5,7 @@ import { csvField, renderAudit, renderRemediation, toCsv, toTable } from '../../
 import type { RemediationReport } from '../../../src/cli/remediate.js';
 import { ComplianceType, Reason } from '../../../src/rule/compliance.js';
 import { OwnerKind } from '../../../src/rule/owner.js';
+import type { RuleParameters } from '../../../src/rule/parameters.js';
 
 const PROFILE = 'arn:aws:iam::123456789012:instance-profile/team/app';
 
@@ -182,6 +183,7 @@ describe('renderAudit', () => {
       ],
       results: [
         {
+          account: null,
           region: 'eu-west-1',
           instanceId: 'i-1',
           name: 'api, "blue"',
@@ -191,8 +193,10 @@ describe('renderAudit', () => {
           compliance: 'COMPLIANT',
           reason: 'uses-iam-role',
           annotation: 'uses a role',
+          notKnown: [],
         },
         {
+          account: null,
           region: 'eu-west-1',
           instanceId: 'i-2',
           name: null,
@@ -206,6 +210,7 @@ describe('renderAudit', () => {
           compliance: 'NON_COMPLIANT',
           reason: 'no-instance-profile',
           annotation: 'has no IAM instance profile',
+          notKnown: [],
         },
       ],
       summary: { COMPLIANT: 1, NON_COMPLIANT: 1, NOT_APPLICABLE: 0, tagKeyCase: 0, regionErrors: 1 },
@@ -219,6 +224,7 @@ describe('renderAudit', () => {
     // Assess
     expect(parseCsv(stdout)).toEqual([
       [
+        'account',
         'region',
         'instance_id',
         'name',
@@ -230,6 +236,7 @@ describe('renderAudit', () => {
         'annotation',
       ],
       [
+        '',
         'eu-west-1',
         'i-1',
         'api, "blue"',
@@ -241,6 +248,7 @@ describe('renderAudit', () => {
         'uses a role',
       ],
       [
+        '',
         'eu-west-1',
         'i-2',
         '',
@@ -259,7 +267,10 @@ describe('renderAudit', () => {
     // Act
     const document = JSON.parse(
       renderAudit(
-        { ...report, parameters: { ...report.parameters, tag: { key: 'tier', values: '*' } } },
+        {
+          ...report,
+          parameters: { ...(report.parameters as RuleParameters), tag: { key: 'tier', values: '*' } },
+        },
         'json',
       ).stdout,
     );
