@@ -60,6 +60,8 @@ const readTags = (
   if (list === undefined || list === null) return;
   if (!Array.isArray(list)) {
     const value = resolveTemplateValue(list, scope);
+    // `Tags: !Ref AWS::NoValue` (or an Fn::If whose branches both are) leaves the tags out.
+    if (value.kind === 'none') return;
     into.unresolvedTags.set(ALL_TAGS, value.kind === 'unknown' ? value.describe : 'not a list');
     return;
   }
