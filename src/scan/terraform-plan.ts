@@ -1,4 +1,5 @@
 import { isInstanceProfileArn } from '../aws/names.js';
+import { ScanInputError } from '../errors.js';
 import { isRecord, type JsonObject } from '../json.js';
 import { EC2_INSTANCE } from '../rule/compliance.js';
 import type { InstanceView } from '../rule/instance-view.js';
@@ -306,6 +307,12 @@ const lineFinder = (text: string) => {
  * is a deleted instance (NOT_APPLICABLE); `text` is the file's text, for lines.
  */
 export const readTerraformPlan = (plan: JsonObject, file: string, text: string): ScannedResource[] => {
+  // Terraform raises the major version only for changes a reader of the older format would misread.
+  const version = String(plan.format_version);
+  if (!/^[01]\./.test(version))
+    throw new ScanInputError(
+      `${file}: a plan of format_version ${version}; scan reads the formats 0.x and 1.x (Terraform 0.12 to 1.x, OpenTofu)`,
+    );
   const expressions = expressionsByAddress(plan.configuration);
   const index = new Map<string, Planned>();
   for (const change of Array.isArray(plan.resource_changes) ? plan.resource_changes : []) {
