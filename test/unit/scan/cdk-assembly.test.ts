@@ -150,7 +150,12 @@ describe('scan of a CDK project', () => {
     );
     expect(skipped).toEqual([shown(join(project, 'cdk.json')), shown(join(project, 'package.json'))]);
     expect(stderr).toBe(
-      skipped.map((file) => `skipped ${file}: neither a template nor a Terraform plan\n`).join(''),
+      skipped
+        .map(
+          (file) =>
+            `skipped ${file}: neither a CloudFormation/SAM template (no Resources) nor a Terraform plan (terraform show -json)\n`,
+        )
+        .join(''),
     );
   });
 
