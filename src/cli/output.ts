@@ -291,7 +291,8 @@ export const renderAudit = (report: AuditReport, format: OutputFormat): Rendered
 export const renderOwnerGroups = (report: AuditReport, format: OutputFormat): Rendered => {
   const groups = groupByOwner(report.results);
   const fields: readonly Field<OwnerGroup>[] = [
-    { name: 'owner', text: (group) => group.owner },
+    { name: 'owner', text: (group) => group.label },
+    { name: 'account', text: (group) => group.account },
     {
       name: 'nonCompliant',
       text: (group) => String(group.nonCompliant),
@@ -325,9 +326,10 @@ export const renderOwnerGroups = (report: AuditReport, format: OutputFormat): Re
   } else {
     lines.push(
       toTable(
-        ['OWNER', 'NON_COMPLIANT', 'INSTANCES', 'EXAMPLE', 'FIX'],
+        ['OWNER', 'ACCOUNT', 'NON_COMPLIANT', 'INSTANCES', 'EXAMPLE', 'FIX'],
         groups.map((group) => [
-          group.owner,
+          group.label,
+          group.account ?? NONE,
           String(group.nonCompliant),
           String(group.instances),
           `${group.example.region} ${group.example.instanceId}`,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditReport, AuditResult, NotKnownField } from '../cli/audit.js';
+import { fixAtOwner, groupByOwner } from '../cli/owner-groups.js';
 import { ComplianceType, Reason } from '../rule/compliance.js';
 import { ownerLabel } from '../rule/owner-advice.js';
 import { describeTag } from '../rule/parameters.js';
@@ -7,7 +8,6 @@ import { escapeHtml, jsonForScript } from './escape.js';
 import { heatMap } from './heat-map.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import { PAGE_STYLE } from './page-style.js';
-import { fixOfOwned, nonCompliantSources } from './sources.js';
 
 /** The columns of the instance table, as the page's data names them, and their headings. */
 const COLUMNS = [
@@ -41,7 +41,7 @@ const INSTANCE_FIX: Partial<Record<Reason, string>> = {
  */
 export const fixOf = (result: AuditResult): string => {
   if (result.compliance !== ComplianceType.NonCompliant) return '';
-  const atSource = fixOfOwned(result);
+  const atSource = fixAtOwner(result);
   if (atSource !== undefined && result.owner !== undefined) return `${ownerLabel(result.owner)}: ${atSource}`;
   return (result.reason === undefined ? undefined : INSTANCE_FIX[result.reason]) ?? result.annotation;
 };
@@ -101,8 +101,14 @@ const failures = (report: AuditReport): string => {
   );
 };
 
+/** The sources the report lists; the table below holds every instance. */
+const MOST_SOURCES = 10;
+
 const sourcesSection = (report: AuditReport): string => {
-  const { sources, total, unowned } = nonCompliantSources(report.results);
+  const groups = groupByOwner(report.results);
+  const owned = groups.filter((group) => group.owner !== undefined);
+  const sources = owned.slice(0, MOST_SOURCES);
+  const unowned = groups.find((group) => group.owner === undefined)?.nonCompliant ?? 0;
   const unownedLine =
     unowned > 0
       ? `<p class="note">${unowned.toLocaleString('en-US')} NON_COMPLIANT instance(s) have no owner: each is fixed on the instance (see the table).</p>`
@@ -121,8 +127,8 @@ const sourcesSection = (report: AuditReport): string => {
       `<td>${escapeHtml(source.fix)}</td></tr>`,
   );
   const more =
-    total > sources.length
-      ? `<p class="note">${total - sources.length} more source(s) in the table below.</p>`
+    owned.length > sources.length
+      ? `<p class="note">${owned.length - sources.length} more source(s) in the table below.</p>`
       : '';
   return (
     '<table class="sources"><thead><tr><th>Source</th><th>Account</th><th>NON_COMPLIANT</th>' +

@@ -47,6 +47,7 @@ describe('audit --group-by owner', () => {
     expect(groups).toEqual([
       {
         owner: 'Auto Scaling group api, launch template lt-api v1',
+        account: null,
         nonCompliant: 3,
         instances: 3,
         exampleRegion: 'eu-west-1',
@@ -55,6 +56,7 @@ describe('audit --group-by owner', () => {
       },
       {
         owner: 'Auto Scaling group web, launch template lt-web v3',
+        account: null,
         nonCompliant: 2,
         instances: 3,
         exampleRegion: 'eu-west-1',
@@ -63,6 +65,7 @@ describe('audit --group-by owner', () => {
       },
       {
         owner: 'no owner (the instances themselves)',
+        account: null,
         nonCompliant: 1,
         instances: 2,
         exampleRegion: 'eu-west-1',
@@ -82,13 +85,13 @@ describe('audit --group-by owner', () => {
     await main([...AUDIT, '--group-by', 'owner', '-o', 'csv'], csv.io);
 
     // Assess
-    expect(table.stdout()).toMatch(/^OWNER +NON_COMPLIANT +INSTANCES +EXAMPLE +FIX$/m);
+    expect(table.stdout()).toMatch(/^OWNER +ACCOUNT +NON_COMPLIANT +INSTANCES +EXAMPLE +FIX$/m);
     expect(table.stdout()).toMatch(
-      /^Auto Scaling group api, launch template lt-api v1 +3 +3 +eu-west-1 i-b1 +set an instance profile/m,
+      /^Auto Scaling group api, launch template lt-api v1 +- +3 +3 +eu-west-1 i-b1 +set an instance profile/m,
     );
     expect(table.stdout()).toContain('6 NON_COMPLIANT instance(s) from 3 source(s).');
     expect(csv.stdout().split('\r\n')[0]).toBe(
-      'owner,non_compliant,instances,example_region,example_instance_id,fix',
+      'owner,account,non_compliant,instances,example_region,example_instance_id,fix',
     );
     expect(csv.stdout().split('\r\n')).toHaveLength(5);
   });

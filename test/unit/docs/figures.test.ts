@@ -66,7 +66,7 @@ const NOT_MEASURED: Record<string, Record<string, string>> = {
   'docs/organization.md': { '20 KB': "Lambda's limit on a function's resource-based policy" },
   'docs/organization-audit.md': {
     '1.3×': 'the goal of the organization audit (GOAL_RATIO, bench/organization-audit.ts)',
-    '12 ms': 'the time slice of the report\'s rendering (SLICE_MS, src/report/page-script.ts)',
+    '12 ms': "the time slice of the report's rendering (SLICE_MS, src/report/page-script.ts)",
     '120 ms': 'the pause for more typing before a filter applies (src/report/page-script.ts)',
     '50 ms': 'the delay the bench endpoint answers after (BENCH_ORG_DELAY_MS, bench/organization-audit.ts)',
   },
