@@ -186,14 +186,43 @@ describe('scan of a CDK project', () => {
   });
 });
 
-describe('a damaged cloud assembly', () => {
-  /** A copy of the assembly to damage, so that the other tests keep theirs. */
-  const copy = (name: string): string => {
-    const target = join(work, name);
-    cpSync(cliAssembly, target, { recursive: true });
-    return target;
-  };
+/** A copy of an assembly to change, so that the other tests keep theirs. */
+const copy = (name: string, from = cliAssembly): string => {
+  const target = join(work, name);
+  cpSync(from, target, { recursive: true });
+  return target;
+};
 
+describe('an assembly an older CDK wrote', () => {
+  it('takes the construct paths from the metadata in its manifest', async () => {
+    // Prepare: the bare assembly, its stacks' metadata moved into the manifests as older releases wrote it
+    const assembly = copy('older-cdk', bareAssembly);
+    const inline = (directory: string) => {
+      const file = join(directory, 'manifest.json');
+      const manifest = JSON.parse(readFileSync(file, 'utf8'));
+      for (const artifact of Object.values<Record<string, unknown>>(manifest.artifacts)) {
+        const metadataFile = artifact.additionalMetadataFile;
+        if (typeof metadataFile === 'string') {
+          artifact.metadata = JSON.parse(readFileSync(join(directory, metadataFile), 'utf8'));
+          delete artifact.additionalMetadataFile;
+          rmSync(join(directory, metadataFile));
+        }
+        const nested = (artifact.properties as { directoryName?: string } | undefined)?.directoryName;
+        if (artifact.type === 'cdk:cloud-assembly' && nested !== undefined) inline(join(directory, nested));
+      }
+      writeFileSync(file, JSON.stringify(manifest));
+    };
+    inline(assembly);
+
+    // Act
+    const { findings } = await scanJson(...TAG, assembly);
+
+    // Assess
+    expect(byPath(findings)).toEqual(EXPECTED.map((expected) => expect.objectContaining(expected)));
+  });
+});
+
+describe('a damaged cloud assembly', () => {
   it('names the nested assembly it cannot open, and exits 2', async () => {
     // Prepare
     const assembly = copy('no-stage');
@@ -225,6 +254,23 @@ describe('a damaged cloud assembly', () => {
         `^error: ${join(assembly, 'WebStack.template.json')}: named by the cloud assembly, but cannot be read \\(ENOENT`,
       ),
     );
+  });
+
+  it.each([
+    ['not JSON', 'stage-not-json', '{"version": ', 'not readable JSON (Unexpected end of JSON input)'],
+    ['not an assembly manifest', 'stage-not-assembly', '{"name": "infra"}', 'not a cloud assembly manifest'],
+  ])('names a nested assembly whose manifest is %s, and exits 2', async (_, name, text, why) => {
+    // Prepare
+    const assembly = copy(name);
+    const manifest = join(assembly, 'assembly-Prod', 'manifest.json');
+    writeFileSync(manifest, text);
+
+    // Act
+    const { code, stderr } = await runCli('scan', ...TAG, assembly);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toBe(`error: ${manifest}: ${why}\n`);
   });
 
   it('reads a cdk.out whose manifest is not an assembly manifest as a folder: templates decided, the rest named', async () => {

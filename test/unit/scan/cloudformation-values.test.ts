@@ -216,6 +216,22 @@ describe('a tag value written with an intrinsic function', () => {
   });
 });
 
+describe('a tag value known only at deploy, against any value of the key (*)', () => {
+  it('is app tier, and the notes say so', () => {
+    // Act
+    const finding = scanOne(template({ tag: "!Ref 'AWS::Region'" }), parameters('*'));
+
+    // Assess
+    expect(finding.decision).toMatchObject({
+      compliance: ComplianceType.NonCompliant,
+      reason: Reason.NoProfile,
+    });
+    expect(finding.notes).toEqual([
+      'tag tier is Ref AWS::Region, unresolved before deploy: decided as app tier',
+    ]);
+  });
+});
+
 describe('a tag list written with an intrinsic function', () => {
   it.each([
     [
