@@ -118,7 +118,8 @@ const renderScan = (report: ScanReport, format: ScanOutput): string => {
       annotation: decision.annotation,
       notes,
     }));
-    return `${JSON.stringify({ files: report.files, skipped: report.skipped, findings }, null, 2)}\n`;
+    const skipped = report.skipped.map(({ file }) => file);
+    return `${JSON.stringify({ files: report.files, skipped, findings }, null, 2)}\n`;
   }
   const rows = report.findings.map(({ location, decision, notes }) => [
     `${location.file}:${location.line}`,
@@ -149,8 +150,7 @@ export const runScan = (args: readonly string[], io: BeforeDeployIo): ExitCode =
   const text = renderScan(report, format);
   if (values['output-file'] === undefined) io.stdout(text);
   else writeFileSync(values['output-file'], text);
-  for (const skipped of report.skipped)
-    io.stderr(`skipped ${skipped}: neither a template nor a Terraform plan\n`);
+  for (const { why } of report.skipped) io.stderr(`skipped ${why}\n`);
   return report.findings.some((finding) => finding.decision.compliance === ComplianceType.NonCompliant)
     ? ExitCode.NonCompliant
     : ExitCode.Ok;

@@ -133,7 +133,8 @@ Decide every app-tier EC2 instance the files would launch, before deploy, as the
 CloudFormation and SAM templates (YAML or JSON), CDK cloud assemblies (a cdk.out directory) and Terraform
 plans (terraform show -json). Read: AWS::EC2::Instance, AWS::EC2::LaunchTemplate,
 AWS::AutoScaling::AutoScalingGroup, AWS::AutoScaling::LaunchConfiguration; aws_instance,
-aws_launch_template, aws_autoscaling_group. A directory is walked for templates and plans.
+aws_launch_template, aws_autoscaling_group. A directory is walked for templates and plans (.json, .yaml,
+.yml, .template); what it holds that is neither, and Terraform configurations (.tf), is named as skipped.
 
 What a file cannot say before deploy: a profile created by the same template (Ref, GetAtt) is attached; a
 profile known only at deploy (a parameter without a default, a value known after apply) is attached, not

@@ -136,16 +136,13 @@ export const fixAtSourceText = (
     .map((part) => (typeof part === 'string' ? part : part.text))
     .join('');
 
-const templateLabel = (owner: Owner): string => {
-  const template = owner.launchTemplate;
-  if (template === undefined) return '';
-  return `launch template ${template.id}${template.version === undefined ? '' : ` v${template.version}`}`;
-};
+const templateLabel = (template: NonNullable<Owner['launchTemplate']>): string =>
+  `launch template ${template.id}${template.version === undefined ? '' : ` v${template.version}`}`;
 
 /** The owner in a few words, for a table's column: `Auto Scaling group web-asg, launch template lt-0abc v3`. */
 export const ownerLabel = (owner: Owner): string => {
   const withTemplate = (label: string) =>
-    owner.launchTemplate === undefined ? label : `${label}, ${templateLabel(owner)}`;
+    owner.launchTemplate === undefined ? label : `${label}, ${templateLabel(owner.launchTemplate)}`;
   switch (owner.kind) {
     case OwnerKind.EksNodeGroup:
       return `EKS node group ${owner.eksNodeGroup?.name} (cluster ${owner.eksNodeGroup?.cluster})`;
@@ -164,7 +161,7 @@ export const ownerLabel = (owner: Owner): string => {
     case OwnerKind.CloudFormationStack:
       return `CloudFormation stack ${owner.stack?.name}${owner.stack?.logicalId === undefined ? '' : ` (${owner.stack.logicalId})`}`;
     case OwnerKind.LaunchTemplate:
-      return templateLabel(owner);
+      return templateLabel(owner.launchTemplate as NonNullable<Owner['launchTemplate']>);
   }
 };
 

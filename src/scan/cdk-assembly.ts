@@ -10,10 +10,23 @@ const NESTED_ASSEMBLY = 'cdk:cloud-assembly';
 const CDK_PATH = 'aws:cdk:path';
 const LOGICAL_ID = 'aws:cdk:logicalId';
 
+/** A file the assembly names; a missing one (a damaged or partly copied cdk.out/) is named as such. */
+const readText = (file: string): string => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const why = (error as Error).message;
+    throw new ScanInputError(`${file}: named by the cloud assembly, but cannot be read (${why})`, {
+      cause: error,
+    });
+  }
+};
+
 const readJson = (file: string): JsonObject => {
+  const text = readText(file);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new ScanInputError(`${file}: not readable JSON (${(error as Error).message})`, { cause: error });
   }
@@ -21,14 +34,26 @@ const readJson = (file: string): JsonObject => {
   return parsed;
 };
 
-/** Construct paths of a stack's resources from the manifest's metadata (`/Stack/Bucket/Resource` → id). */
-const pathsFromMetadata = (metadata: unknown): Map<string, string> => {
+/**
+ * Construct paths of a stack's resources from the artifact's metadata (`/Stack/Bucket/Resource` → logical id).
+ * The CDK writes that metadata into the manifest (older releases) or into the artifact's
+ * `additionalMetadataFile` (current ones); both are read.
+ */
+const pathsFromMetadata = (artifact: JsonObject, directory: string): Map<string, string> => {
   const paths = new Map<string, string>();
-  if (!isRecord(metadata)) return paths;
-  for (const [path, entries] of Object.entries(metadata)) {
-    for (const entry of Array.isArray(entries) ? entries : []) {
-      if (isRecord(entry) && entry.type === LOGICAL_ID && typeof entry.data === 'string')
-        paths.set(entry.data, path.replace(/^\//, ''));
+  const sources = [
+    artifact.metadata,
+    typeof artifact.additionalMetadataFile === 'string'
+      ? readJson(join(directory, artifact.additionalMetadataFile))
+      : undefined,
+  ];
+  for (const metadata of sources) {
+    if (!isRecord(metadata)) continue;
+    for (const [path, entries] of Object.entries(metadata)) {
+      for (const entry of Array.isArray(entries) ? entries : []) {
+        if (isRecord(entry) && entry.type === LOGICAL_ID && typeof entry.data === 'string')
+          paths.set(entry.data, path.replace(/^\//, ''));
+      }
     }
   }
   return paths;
@@ -56,8 +81,8 @@ export const readCloudAssembly = (directory: string, shownAs: (file: string) => 
     }
     if (artifact.type !== STACK || typeof artifact.properties.templateFile !== 'string') continue;
     const file = join(directory, artifact.properties.templateFile);
-    const { template, lineOf } = parseTemplateText(readFileSync(file, 'utf8'), file);
-    const fromManifest = pathsFromMetadata(artifact.metadata);
+    const { template, lineOf } = parseTemplateText(readText(file), file);
+    const fromManifest = pathsFromMetadata(artifact, directory);
     const resources = isRecord(template.Resources) ? template.Resources : {};
     sources.push({
       file: shownAs(file),

@@ -83,6 +83,29 @@ const resolveSub = (argument: unknown, scope: TemplateScope): TemplateValue => {
   return known ? text(result) : unknown(`Sub ${brief(pattern)}`);
 };
 
+/** Parameter types whose value is a list, given as comma-separated text. */
+const isListParameter = (type: unknown): boolean =>
+  typeof type === 'string' && (type === 'CommaDelimitedList' || /^List<.*>$/.test(type));
+
+/**
+ * The items of a list argument (of Fn::Select, Fn::Join), unresolved: a literal list, an Fn::Split of a text
+ * known before deploy, or a Ref to a list parameter's default (whose items CloudFormation trims). Undefined
+ * when the list itself is known only at deploy.
+ */
+const listItems = (value: unknown, scope: TemplateScope): readonly unknown[] | undefined => {
+  if (Array.isArray(value)) return value;
+  if (!isRecord(value) || Object.keys(value).length !== 1) return undefined;
+  const split = value['Fn::Split'];
+  if (Array.isArray(split) && typeof split[0] === 'string' && split[0] !== '') {
+    const source = resolveTemplateValue(split[1], scope);
+    return source.kind === 'text' ? source.text.split(split[0]) : undefined;
+  }
+  const parameter = typeof value.Ref === 'string' ? scope.parameters[value.Ref] : undefined;
+  if (isRecord(parameter) && isListParameter(parameter.Type) && typeof parameter.Default === 'string')
+    return parameter.Default.split(',').map((item) => item.trim());
+  return undefined;
+};
+
 const resolveFunction = (name: string, argument: unknown, scope: TemplateScope): TemplateValue => {
   switch (name) {
     case 'Ref':
@@ -100,16 +123,17 @@ const resolveFunction = (name: string, argument: unknown, scope: TemplateScope):
     case 'Fn::Sub':
       return resolveSub(argument, scope);
     case 'Fn::Join': {
-      if (!Array.isArray(argument) || typeof argument[0] !== 'string' || !Array.isArray(argument[1]))
+      const items = Array.isArray(argument) ? listItems(argument[1], scope) : undefined;
+      if (!Array.isArray(argument) || typeof argument[0] !== 'string' || items === undefined)
         return unknown(`Join ${brief(argument)}`);
-      const parts = allText(argument[1].map((part: unknown) => resolveTemplateValue(part, scope)));
+      const parts = allText(items.map((part: unknown) => resolveTemplateValue(part, scope)));
       return parts === undefined ? unknown(`Join ${brief(argument)}`) : text(parts.join(argument[0]));
     }
     case 'Fn::Select': {
-      if (!Array.isArray(argument) || !Array.isArray(argument[1]))
-        return unknown(`Select ${brief(argument)}`);
+      const items = Array.isArray(argument) ? listItems(argument[1], scope) : undefined;
+      if (!Array.isArray(argument) || items === undefined) return unknown(`Select ${brief(argument)}`);
       const index = resolveTemplateValue(argument[0], scope);
-      const item = index.kind === 'text' ? argument[1][Number(index.text)] : undefined;
+      const item = index.kind === 'text' ? items[Number(index.text)] : undefined;
       return item === undefined ? unknown(`Select ${brief(argument)}`) : resolveTemplateValue(item, scope);
     }
     case 'Fn::FindInMap': {
@@ -143,8 +167,9 @@ const resolveFunction = (name: string, argument: unknown, scope: TemplateScope):
 
 /**
  * What a template value comes to before deploy: literal text, absent, or known only at deploy (with what the
- * template says instead). Parameters with a default resolve to it; pseudo parameters, resource attributes,
- * imports and conditions do not.
+ * template says instead). Parameters with a default resolve to it, and Fn::Select and Fn::Join take lists of
+ * Fn::Split and list parameters' defaults too; pseudo parameters, resource attributes, imports and conditions
+ * do not resolve.
  */
 export const resolveTemplateValue = (value: unknown, scope: TemplateScope): TemplateValue => {
   if (value === undefined || value === null) return NONE;

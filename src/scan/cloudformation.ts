@@ -33,7 +33,10 @@ interface LaunchSettings {
   readonly profile: Profile;
   /** Whether the resource says anything about the profile (to let an instance's own setting win). */
   readonly profileGiven: boolean;
+  /** What a reviewer should know of the tags. */
   readonly notes: string[];
+  /** What a reviewer should know of the profile: they go with it when a profile set over it wins. */
+  readonly profileNotes: string[];
 }
 
 const emptySettings = (): LaunchSettings => ({
@@ -42,6 +45,7 @@ const emptySettings = (): LaunchSettings => ({
   profile: {},
   profileGiven: false,
   notes: [],
+  profileNotes: [],
 });
 
 const propertiesOf = (resource: unknown): JsonObject =>
@@ -60,6 +64,8 @@ const readTags = (
   if (list === undefined || list === null) return;
   if (!Array.isArray(list)) {
     const value = resolveTemplateValue(list, scope);
+    // `Tags: !Ref AWS::NoValue` (or an Fn::If whose branches both are) leaves the tags out.
+    if (value.kind === 'none') return;
     into.unresolvedTags.set(ALL_TAGS, value.kind === 'unknown' ? value.describe : 'not a list');
     return;
   }
@@ -131,13 +137,30 @@ const launchTemplateSettings = (resource: unknown, scope: TemplateScope): Launch
   if (!isRecord(profile)) return settings;
   const arn = resolveTemplateValue(profile.Arn, scope);
   const chosen = arn.kind === 'none' ? resolveTemplateValue(profile.Name, scope) : arn;
-  return setProfile(settings, profileOf(chosen, scope, settings.notes));
+  return setProfile(settings, profileOf(chosen, scope, settings.profileNotes));
 };
 
 const launchConfigurationSettings = (resource: unknown, scope: TemplateScope): LaunchSettings => {
   const settings = emptySettings();
   const value = resolveTemplateValue(propertiesOf(resource).IamInstanceProfile, scope);
-  return setProfile(settings, profileOf(value, scope, settings.notes));
+  return setProfile(settings, profileOf(value, scope, settings.profileNotes));
+};
+
+/** The name a template gives its launch template or launch configuration, when it gives one. */
+const nameOf = (resource: unknown, type: string, scope: TemplateScope): string | undefined => {
+  const property =
+    type === TEMPLATE_INSTANCE_SOURCES.LaunchTemplate ? 'LaunchTemplateName' : 'LaunchConfigurationName';
+  const name = resolveTemplateValue(propertiesOf(resource)[property], scope);
+  return name.kind === 'text' ? name.text : undefined;
+};
+
+/** The resource a reference names: by Ref or GetAtt, or by the name the file gives it. */
+const referencedResource = (value: TemplateValue, type: string, scope: TemplateScope): unknown => {
+  if (value.kind === 'unknown' && value.resource !== undefined) return scope.resources[value.resource];
+  if (value.kind !== 'text') return undefined;
+  return Object.values(scope.resources).find(
+    (candidate) => typeOf(candidate) === type && nameOf(candidate, type, scope) === value.text,
+  );
 };
 
 /**
@@ -151,8 +174,7 @@ const referencedSettings = (
   what: string,
 ): LaunchSettings => {
   const value = resolveTemplateValue(reference, scope);
-  const target = value.kind === 'unknown' && value.resource !== undefined ? value.resource : undefined;
-  const resource = target === undefined ? undefined : scope.resources[target];
+  const resource = referencedResource(value, expectedType, scope);
   if (typeOf(resource) === expectedType) {
     return expectedType === TEMPLATE_INSTANCE_SOURCES.LaunchTemplate
       ? launchTemplateSettings(resource, scope)
@@ -160,14 +182,19 @@ const referencedSettings = (
   }
   const settings = emptySettings();
   const named = value.kind === 'text' ? value.text : value.kind === 'unknown' ? value.describe : '(none)';
-  settings.notes.push(`its ${what} ${named} is not in this file: no instance profile can be seen, check it`);
+  settings.profileNotes.push(
+    `its ${what} ${named} is not in this file: no instance profile can be seen, check it`,
+  );
   return settings;
 };
 
 const launchTemplateReference = (spec: unknown): unknown =>
   isRecord(spec) ? (spec.LaunchTemplateId ?? spec.LaunchTemplateName) : undefined;
 
-/** Tags of the group over those of its launch template, as Auto Scaling applies them at launch. */
+/**
+ * Tags of the group (or instance) over those of its launch template, as Auto Scaling and EC2 apply them at
+ * launch; the profile of the one that sets it, with what is known of it.
+ */
 const overlay = (base: LaunchSettings, top: LaunchSettings): LaunchSettings => {
   const tags = new Map(base.tags);
   const unresolvedTags = new Map(base.unresolvedTags);
@@ -186,6 +213,7 @@ const overlay = (base: LaunchSettings, top: LaunchSettings): LaunchSettings => {
     profile: profiled.profile,
     profileGiven: profiled.profileGiven,
     notes: [...base.notes, ...top.notes],
+    profileNotes: profiled.profileNotes,
   };
 };
 
@@ -222,7 +250,9 @@ const groupSettings = (resource: unknown, scope: TemplateScope): LaunchSettings 
     );
   } else {
     base = emptySettings();
-    base.notes.push('it names no launch template or launch configuration of this file: check its instances');
+    base.profileNotes.push(
+      'it names no launch template or launch configuration of this file: check its instances',
+    );
   }
   const own = emptySettings();
   readTags(properties.Tags, scope, own, (tag) => isPropagated(tag, scope, own.notes));
@@ -243,7 +273,7 @@ const instanceSettings = (resource: unknown, scope: TemplateScope): LaunchSettin
   const own = emptySettings();
   readTags(properties.Tags, scope, own);
   const value = resolveTemplateValue(properties.IamInstanceProfile, scope);
-  const instance = value.kind === 'none' ? own : setProfile(own, profileOf(value, scope, own.notes));
+  const instance = value.kind === 'none' ? own : setProfile(own, profileOf(value, scope, own.profileNotes));
   return overlay(base, instance);
 };
 
@@ -294,6 +324,7 @@ export const readTemplate = (source: TemplateSource): ScannedResource[] => {
       notes: [
         ...(condition === undefined ? [] : [`created only when condition ${condition} holds`]),
         ...settings.notes,
+        ...settings.profileNotes,
       ],
     });
   }

@@ -103,7 +103,15 @@ const parseYaml = (text: string, file: string): ParsedTemplate => {
       `${file}:${line}: not a valid YAML or JSON template (${error.message.split('\n')[0]})`,
     );
   }
-  const template: unknown = document.toJS({ maxAliasCount: 100 });
+  let template: unknown;
+  try {
+    // The alias limit refuses a document that expands without bound (a "billion laughs").
+    template = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new ScanInputError(`${file}: not a valid YAML or JSON template (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
   if (!isRecord(template)) throw new ScanInputError(`${file}: not a template (no mapping at the top)`);
   const lines = new Map<string, number>();
   const resources = isMap(document.contents) ? document.contents.get('Resources', true) : undefined;
@@ -118,5 +126,7 @@ const parseYaml = (text: string, file: string): ParsedTemplate => {
 };
 
 /** Reads a CloudFormation or SAM template, JSON or YAML (short-form intrinsics included). */
-export const parseTemplateText = (text: string, file: string): ParsedTemplate =>
-  (text.trimStart().startsWith('{') ? parseJson(text) : undefined) ?? parseYaml(text, file);
+export const parseTemplateText = (text: string, file: string): ParsedTemplate => {
+  if (text.trim() === '') throw new ScanInputError(`${file}: empty`);
+  return (text.trimStart().startsWith('{') ? parseJson(text) : undefined) ?? parseYaml(text, file);
+};

@@ -1,4 +1,5 @@
 import { isInstanceProfileArn } from '../aws/names.js';
+import { ScanInputError } from '../errors.js';
 import { isRecord, type JsonObject } from '../json.js';
 import { EC2_INSTANCE } from '../rule/compliance.js';
 import type { InstanceView } from '../rule/instance-view.js';
@@ -29,8 +30,13 @@ interface Planned {
   readonly deleted: boolean;
   /** The resource's expressions in the configuration (where references are named). */
   readonly expressions: JsonObject;
-  /** The module path of the resource (`module.app.`), to make its references absolute. */
-  readonly modulePrefix: string;
+  /**
+   * Where the resource's references are looked up, in order: its own module instance
+   * (`module.workers["blue"].`), then its module as configured (`module.workers.`, the first instance).
+   */
+  readonly prefixes: readonly string[];
+  /** The resource's own count or for_each key (`[1]`, `["blue"]`), or empty. */
+  readonly key: string;
 }
 
 interface Settings {
@@ -61,13 +67,21 @@ const expressionsByAddress = (configuration: unknown): Map<string, JsonObject> =
   return found;
 };
 
-/** The resource addresses an expression refers to (`aws_iam_instance_profile.app`), made absolute. */
-const referencesOf = (expression: unknown, prefix: string): string[] => {
-  const references =
-    isRecord(expression) && Array.isArray(expression.references) ? expression.references : [];
-  return references
-    .filter((item): item is string => typeof item === 'string')
-    .map((item) => `${prefix}${item}`);
+/**
+ * The addresses an expression of `resource` may refer to, made absolute, in the order they are tried: in its
+ * own module instance, then in its module as configured; and, for a resource of count or for_each, first the
+ * instance of the same key (`aws_iam_instance_profile.node[count.index]` names no key in its references).
+ */
+const referencesOf = (expression: unknown, resource: Planned): string[] => {
+  const references = (
+    isRecord(expression) && Array.isArray(expression.references) ? expression.references : []
+  ).filter((item): item is string => typeof item === 'string');
+  return resource.prefixes.flatMap((prefix) =>
+    references.flatMap((item) => [
+      ...(resource.key === '' ? [] : [`${prefix}${item}${resource.key}`]),
+      `${prefix}${item}`,
+    ]),
+  );
 };
 
 const readTagMap = (tags: unknown, unknownTags: unknown, into: Settings, what: string): void => {
@@ -98,14 +112,23 @@ const emptySettings = (): Settings => ({
 /** The planned resources by address, to follow references (profiles, launch templates). */
 type Index = ReadonlyMap<string, Planned>;
 
+/** The first resource of `type` the references name: exactly, else the resource of an attribute (`.name`). */
 const referencedResource = (
   references: readonly string[],
   type: string,
   index: Index,
 ): Planned | undefined => {
+  const named = (address: string) => {
+    const target = index.get(address);
+    return target?.type === type ? target : undefined;
+  };
   for (const reference of references) {
-    const target = index.get(reference) ?? index.get(reference.replace(/\.[^.]+$/, ''));
-    if (target?.type === type) return target;
+    const found = named(reference);
+    if (found !== undefined) return found;
+  }
+  for (const reference of references) {
+    const found = named(reference.replace(/\.[^.]+$/, ''));
+    if (found !== undefined) return found;
   }
   return undefined;
 };
@@ -173,7 +196,7 @@ const launchTemplateSettings = (resource: Planned, index: Index): Settings => {
   const profile = profileOf(
     block[field],
     unknownBlock[field],
-    referencesOf(expressions[field], resource.modulePrefix),
+    referencesOf(expressions[field], resource),
     index,
     settings.notes,
   );
@@ -185,7 +208,7 @@ const instanceProfileOf = (resource: Planned, index: Index, notes: string[]) =>
   profileOf(
     resource.after.iam_instance_profile,
     resource.unknown.iam_instance_profile,
-    referencesOf(resource.expressions.iam_instance_profile, resource.modulePrefix),
+    referencesOf(resource.expressions.iam_instance_profile, resource),
     index,
     notes,
   );
@@ -205,7 +228,7 @@ const instanceSettings = (resource: Planned, index: Index): Settings => {
 
 /** The launch template or configuration a group uses, by reference or by the name/id the plan gives. */
 const groupBase = (resource: Planned, index: Index): Settings => {
-  const { after, expressions, modulePrefix } = resource;
+  const { after, expressions } = resource;
   const mixed = first(
     first(first(after.mixed_instances_policy).launch_template).launch_template_specification,
   );
@@ -218,7 +241,7 @@ const groupBase = (resource: Planned, index: Index): Settings => {
   const templateExpressions = Object.keys(direct).length > 0 ? directExpressions : mixedExpressions;
   if (Object.keys(template).length > 0) {
     const references = ['id', 'name', 'launch_template_id', 'launch_template_name'].flatMap((field) =>
-      referencesOf(templateExpressions[field], modulePrefix),
+      referencesOf(templateExpressions[field], resource),
     );
     const found =
       referencedResource(references, PLAN_INSTANCE_SOURCES.LaunchTemplate, index) ??
@@ -240,7 +263,7 @@ const groupBase = (resource: Planned, index: Index): Settings => {
   }
   const configuration = after.launch_configuration;
   if (configuration !== undefined && configuration !== null) {
-    const references = referencesOf(expressions.launch_configuration, modulePrefix);
+    const references = referencesOf(expressions.launch_configuration, resource);
     const found =
       referencedResource(references, LAUNCH_CONFIGURATION, index) ??
       [...index.values()].find(
@@ -306,6 +329,12 @@ const lineFinder = (text: string) => {
  * is a deleted instance (NOT_APPLICABLE); `text` is the file's text, for lines.
  */
 export const readTerraformPlan = (plan: JsonObject, file: string, text: string): ScannedResource[] => {
+  // Terraform raises the major version only for changes a reader of the older format would misread.
+  const version = String(plan.format_version);
+  if (!/^[01]\./.test(version))
+    throw new ScanInputError(
+      `${file}: a plan of format_version ${version}; scan reads the formats 0.x and 1.x (Terraform 0.12 to 1.x, OpenTofu)`,
+    );
   const expressions = expressionsByAddress(plan.configuration);
   const index = new Map<string, Planned>();
   for (const change of Array.isArray(plan.resource_changes) ? plan.resource_changes : []) {
@@ -317,6 +346,8 @@ export const readTerraformPlan = (plan: JsonObject, file: string, text: string):
     const after = isRecord(change.change.after) ? change.change.after : {};
     const unknown = isRecord(change.change.after_unknown) ? change.change.after_unknown : {};
     const configAddress = withoutIndexes(address);
+    const key = /\[[^\]]*\]$/.exec(address)?.[0] ?? '';
+    const instancePrefix = address.slice(0, address.length - key.length).replace(/[^.]+\.[^.]+$/, '');
     const modulePrefix = configAddress.replace(/[^.]+\.[^.]+$/, '');
     const planned = {
       address,
@@ -325,7 +356,8 @@ export const readTerraformPlan = (plan: JsonObject, file: string, text: string):
       unknown,
       deleted,
       expressions: expressions.get(configAddress) ?? {},
-      modulePrefix,
+      prefixes: instancePrefix === modulePrefix ? [modulePrefix] : [instancePrefix, modulePrefix],
+      key,
     };
     index.set(address, planned);
     if (!index.has(configAddress)) index.set(configAddress, planned);

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, aws_ec2 as ec2, type IPolicyValidationPluginBeta1, Stack, Tags } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { AppTierIamRoleCustomPolicyRule, AppTierIamRoleValidation } from '../../
 import { GuardTarget, guardRules } from '../../src/guard/rules.js';
 import { Reason } from '../../src/rule/compliance.js';
 import { completeParameters, parseRuleParameters } from '../../src/rule/parameters.js';
+import { parseTemplateText } from '../../src/scan/template-text.js';
 
 const work = mkdtempSync(join(tmpdir(), 'cdk-before-deploy-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -101,6 +103,44 @@ describe('at cdk synth', () => {
           PolicyRuntime: 'guard-2.x.x',
           PolicyText: expect.stringContaining('rule app_tier_instance_profile when'),
         },
+      });
+    },
+    SYNTH_TIMEOUT,
+  );
+
+  it(
+    'AppTierIamRoleCustomPolicyRule with no props: the defaults of templates/custom-policy-rule.yaml',
+    () => {
+      // Prepare
+      const file = fileURLToPath(new URL('../../templates/custom-policy-rule.yaml', import.meta.url));
+      const parameters = parseTemplateText(readFileSync(file, 'utf8'), file).template.Parameters as Record<
+        string,
+        { Default?: string }
+      >;
+
+      // Act
+      const app = new App({ outdir: mkdtempSync(join(work, 'app-')) });
+      new AppTierIamRoleCustomPolicyRule(new Stack(app, 'RuleStack'), 'Rule');
+      const template = app.synth().getStackByName('RuleStack').template as {
+        Resources: Record<
+          string,
+          { Properties: { ConfigRuleName: string; Source: Record<string, unknown> } }
+        >;
+      };
+
+      // Assess
+      const [rule] = Object.values(template.Resources);
+      const defaults = completeParameters(
+        parseRuleParameters(
+          JSON.stringify({
+            appTierTagKey: parameters.AppTierTagKey?.Default,
+            appTierTagValue: parameters.AppTierTagValues?.Default,
+          }),
+        ),
+      );
+      expect(rule?.Properties.ConfigRuleName).toBe(parameters.ConfigRuleName?.Default);
+      expect(rule?.Properties.Source.CustomPolicyDetails).toMatchObject({
+        PolicyText: guardRules(defaults, GuardTarget.Config, 'AppTierIamRoleCustomPolicyRule (CDK)'),
       });
     },
     SYNTH_TIMEOUT,

@@ -526,6 +526,23 @@ describe('AppTierIamRoleRuleCentralFunction and AppTierIamRoleRuleMemberRole: th
     },
   );
 
+  it('member: refuses a role to attach without the tag that limits where the Automation role may attach it', () => {
+    // Act
+    const member = () =>
+      synthesize((stack) => {
+        new AppTierIamRoleRuleMemberRole(stack, 'Member', {
+          centralAccountId: '111111111111',
+          organizationId: ORGANIZATION_ID,
+          remediationRoleToAttach: 'app-tier-instance',
+        });
+      });
+
+    // Assess
+    expect(member).toThrow(
+      'remediationRoleToAttach needs remediationTag: the Automation role may attach a profile only to instances carrying the app-tier tag',
+    );
+  });
+
   it('member: the remediation role only when a role to attach is named, with the same grants', () => {
     // Act
     const { template } = synthesize((stack) => {

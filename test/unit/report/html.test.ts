@@ -148,6 +148,102 @@ describe('renderHtmlReport', () => {
     expect(at(rows[2], 'fix')).toBe('');
   });
 
+  it('orders the rows by concern, then account, region and instance', () => {
+    // Prepare: across accounts, and a single account's rows (which carry no account)
+    const across = reportOf([
+      result({ account: '222222222222', region: 'eu-west-1', instanceId: 'i-9' }),
+      result({ compliance: ComplianceType.NotApplicable, reason: Reason.NotAppTier, instanceId: 'i-0' }),
+      result({ account: '111111111111', region: 'us-east-1', instanceId: 'i-1' }),
+      result({ compliance: ComplianceType.Compliant, reason: Reason.UsesRole, instanceId: 'i-5' }),
+      result({ account: '111111111111', region: 'eu-west-1', instanceId: 'i-2' }),
+      result({ account: '111111111111', region: 'eu-west-1', instanceId: 'i-1' }),
+    ]);
+    const single = reportOf(
+      [
+        result({ account: undefined, region: 'us-east-1', instanceId: 'i-1' }),
+        result({ account: undefined, region: 'eu-west-1', instanceId: 'i-2' }),
+        result({ account: undefined, region: 'eu-west-1', instanceId: 'i-1' }),
+      ],
+      { accounts: undefined, regions: [] },
+    );
+
+    // Act
+    const rowsOf = (report: AuditReport) => {
+      const { columns, rows } = dataOf(renderHtmlReport(report));
+      return rows.map((row) =>
+        ['account', 'region', 'instance'].map((column) => row[columns.indexOf(column)]),
+      );
+    };
+
+    // Assess
+    expect(rowsOf(across)).toEqual([
+      ['111111111111', 'eu-west-1', 'i-1'],
+      ['111111111111', 'eu-west-1', 'i-2'],
+      ['111111111111', 'us-east-1', 'i-1'],
+      ['222222222222', 'eu-west-1', 'i-9'],
+      ['111111111111', 'eu-west-1', 'i-5'],
+      ['111111111111', 'eu-west-1', 'i-0'],
+    ]);
+    expect(rowsOf(single)).toEqual([
+      ['', 'eu-west-1', 'i-1'],
+      ['', 'eu-west-1', 'i-2'],
+      ['', 'us-east-1', 'i-1'],
+    ]);
+  });
+
+  it('names what could not be audited: an account by its name, a region with its account; many behind a toggle', () => {
+    // Prepare
+    const regions = Array.from({ length: 21 }, (_, index) => ({
+      account: '111111111111',
+      region: `xx-test-${index}`,
+      instances: 0,
+      error: 'DescribeInstances timed out',
+    }));
+    const few = reportOf([result()], {
+      accounts: [
+        { account: '111111111111', regions: 1, instances: 1 },
+        { account: '222222222222', name: 'payments', regions: 0, instances: 0, error: 'AssumeRole denied' },
+      ],
+      regions: [
+        { account: '111111111111', region: 'eu-west-1', instances: 1 },
+        { region: 'ap-east-1', instances: 0, error: 'opt-in region' },
+      ],
+    });
+    const many = reportOf([result()], {
+      regions: [{ account: '111111111111', region: 'eu-west-1', instances: 1 }, ...regions],
+    });
+
+    // Act
+    const [fewHtml, manyHtml] = [renderHtmlReport(few), renderHtmlReport(many)];
+
+    // Assess
+    const failuresOf = (html: string) => between(html, '<div class="failures" id="not-audited">', '</div>');
+    expect(failuresOf(fewHtml)).toBe(
+      '<strong>Could not be audited (2):</strong> their instances are not in this report.<ul>' +
+        '<li>Account <strong>222222222222</strong> (payments): AssumeRole denied</li>' +
+        '<li>Region <strong>ap-east-1</strong>: opt-in region</li></ul>',
+    );
+    expect(failuresOf(manyHtml)).toContain('<strong>Could not be audited (21):</strong>');
+    expect(failuresOf(manyHtml)).toContain('<details><summary>Show all</summary><ul>');
+    expect(failuresOf(manyHtml)).toContain(
+      '<li>Region <strong>xx-test-20</strong> of account 111111111111: DescribeInstances timed out</li>',
+    );
+  });
+
+  it('lists the sources of a single account without an account', () => {
+    // Prepare
+    const report = reportOf(
+      [result({ account: undefined, owner: { kind: OwnerKind.AutoScalingGroup, autoScalingGroup: 'web' } })],
+      { accounts: undefined, regions: [{ region: 'eu-west-1', instances: 1 }] },
+    );
+
+    // Act
+    const html = renderHtmlReport(report);
+
+    // Assess
+    expect(html).toContain('<tr><td>Auto Scaling group web</td><td>-</td><td>1</td><td>i-1 (eu-west-1)</td>');
+  });
+
   it('reports a single account: no account count, its regions drawn', () => {
     // Prepare
     const report: AuditReport = {

@@ -4,6 +4,7 @@ import { ComplianceType, Reason } from '../../../src/rule/compliance.js';
 import { decide } from '../../../src/rule/decide.js';
 import type { InstanceView } from '../../../src/rule/instance-view.js';
 import { type Owner, OwnerKind, OwnerTag, ownerFromTags } from '../../../src/rule/owner.js';
+import { fixAtSourceText, ownerLabel, sourceKey } from '../../../src/rule/owner-advice.js';
 import type { RuleParameters } from '../../../src/rule/parameters.js';
 import { APP_PROFILE, appInstance } from '../../support/instances.js';
 
@@ -20,25 +21,41 @@ const ownedBy = (tags: Record<string, string>): Owner => {
   return owner;
 };
 
-/** One owner of every kind, with what its annotation must name and where it says the fix goes. */
-const OWNERS: readonly { owner: Owner; names: string; place: string; after: string }[] = [
+/**
+ * One owner of every kind (and the variants of a kind), with what its annotation must name, where it says the
+ * fix goes, the owner in a few words (a table's column) and the source one fix serves.
+ */
+const OWNERS: readonly {
+  owner: Owner;
+  names: string;
+  place: string;
+  after: string;
+  label: string;
+  key: string;
+}[] = [
   {
     owner: ownedBy({ [OwnerTag.EksCluster]: 'prod', [OwnerTag.EksNodeGroup]: 'workers' }),
     names: 'in EKS managed node group workers of cluster prod',
     place: 'the node group (its node role)',
     after: ', or replacements repeat this',
+    label: 'EKS node group workers (cluster prod)',
+    key: 'eks:prod/workers',
   },
   {
     owner: ownedBy({ [OwnerTag.ElasticBeanstalkEnvironment]: 'api-prod' }),
     names: 'in Elastic Beanstalk environment api-prod',
     place: "the environment's IamInstanceProfile option",
     after: ', or replacements repeat this',
+    label: 'Elastic Beanstalk environment api-prod',
+    key: 'elasticbeanstalk:api-prod',
   },
   {
     owner: ownedBy({ [OwnerTag.KarpenterNodePool]: 'default' }),
     names: 'launched by Karpenter NodePool default',
     place: 'its EC2NodeClass (role or instanceProfile)',
     after: ', or replacements repeat this',
+    label: 'Karpenter NodePool default',
+    key: 'karpenter:default',
   },
   {
     owner: ownedBy({
@@ -49,36 +66,72 @@ const OWNERS: readonly { owner: Owner; names: string; place: string; after: stri
     names: 'launched by Auto Scaling group web-asg from launch template lt-0abc (version 3)',
     place: 'the launch template',
     after: ', or replacements repeat this',
+    label: 'Auto Scaling group web-asg, launch template lt-0abc v3',
+    key: 'launch-template:lt-0abc',
   },
   {
     owner: ownedBy({ [OwnerTag.AutoScalingGroup]: 'web-asg', [OwnerTag.StackName]: 'prod-web' }),
     names: 'launched by Auto Scaling group web-asg',
     place: 'a new launch configuration in stack prod-web',
     after: ', or replacements repeat this',
+    label: 'Auto Scaling group web-asg (stack prod-web)',
+    key: 'autoscaling:web-asg',
   },
   {
     owner: ownedBy({ [OwnerTag.Ec2Fleet]: 'fleet-0abc', [OwnerTag.LaunchTemplateId]: 'lt-0abc' }),
     names: 'launched by EC2 Fleet fleet-0abc from launch template lt-0abc',
     place: 'the launch template',
     after: ', or replacements repeat this',
+    label: 'EC2 Fleet fleet-0abc, launch template lt-0abc',
+    key: 'launch-template:lt-0abc',
   },
   {
     owner: ownedBy({ [OwnerTag.SpotFleetRequest]: 'sfr-0abc' }),
     names: 'launched by Spot Fleet request sfr-0abc',
     place: 'a new request',
     after: ', or replacements repeat this',
+    label: 'Spot Fleet request sfr-0abc',
+    key: 'spot-fleet:sfr-0abc',
   },
   {
     owner: ownedBy({ [OwnerTag.StackName]: 'prod-web', [OwnerTag.LogicalId]: 'WebServer' }),
     names: 'in CloudFormation stack prod-web (resource WebServer)',
     place: "the stack's template",
     after: ' and update the stack; by hand it is drift',
+    label: 'CloudFormation stack prod-web (WebServer)',
+    key: 'cloudformation:prod-web',
   },
   {
     owner: ownedBy({ [OwnerTag.LaunchTemplateId]: 'lt-0abc', [OwnerTag.LaunchTemplateVersion]: '7' }),
     names: 'launched from launch template lt-0abc (version 7)',
     place: 'the launch template',
     after: ' for new launches; here: ec2 associate-iam-instance-profile',
+    label: 'launch template lt-0abc v7',
+    key: 'launch-template:lt-0abc',
+  },
+  {
+    owner: ownedBy({ [OwnerTag.Ec2Fleet]: 'fleet-0def' }),
+    names: 'launched by EC2 Fleet fleet-0def',
+    place: 'the launch template',
+    after: ', or replacements repeat this',
+    label: 'EC2 Fleet fleet-0def',
+    key: 'ec2-fleet:fleet-0def',
+  },
+  {
+    owner: ownedBy({ [OwnerTag.SpotFleetRequest]: 'sfr-0abc', [OwnerTag.LaunchTemplateId]: 'lt-0abc' }),
+    names: 'launched by Spot Fleet request sfr-0abc from launch template lt-0abc',
+    place: 'a new request',
+    after: ', or replacements repeat this',
+    label: 'Spot Fleet request sfr-0abc, launch template lt-0abc',
+    key: 'launch-template:lt-0abc',
+  },
+  {
+    owner: ownedBy({ [OwnerTag.StackName]: 'prod-web' }),
+    names: 'in CloudFormation stack prod-web',
+    place: "the stack's template",
+    after: ' and update the stack; by hand it is drift',
+    label: 'CloudFormation stack prod-web',
+    key: 'cloudformation:prod-web',
   },
 ];
 
@@ -128,6 +181,63 @@ const REASONS: readonly {
 ];
 
 const TABLE = OWNERS.flatMap((owned) => REASONS.map((reason) => ({ ...owned, ...reason })));
+
+describe('the owner in a few words, and the source a fix is made at', () => {
+  it.each(OWNERS)('$owner.kind: $label', ({ owner, label, key }) => {
+    expect(ownerLabel(owner)).toBe(label);
+    expect(sourceKey(owner)).toBe(key);
+  });
+
+  it('is one source for the instances of one launch template, whatever launched them and from which version', () => {
+    // Prepare: a group, a fleet and RunInstances, each from a version of lt-0abc; another group's template
+    const launchers: Record<string, string>[] = [
+      { [OwnerTag.AutoScalingGroup]: 'web-asg', [OwnerTag.LaunchTemplateVersion]: '3' },
+      { [OwnerTag.Ec2Fleet]: 'fleet-0abc', [OwnerTag.LaunchTemplateVersion]: '4' },
+      { [OwnerTag.SpotFleetRequest]: 'sfr-0abc' },
+      {},
+    ];
+    const fromTemplate = launchers.map((tags) =>
+      ownedBy({ ...tags, [OwnerTag.LaunchTemplateId]: 'lt-0abc' }),
+    );
+    const other = ownedBy({ [OwnerTag.AutoScalingGroup]: 'web-asg', [OwnerTag.LaunchTemplateId]: 'lt-0def' });
+
+    // Assess
+    expect(new Set(fromTemplate.map(sourceKey))).toEqual(new Set(['launch-template:lt-0abc']));
+    expect(sourceKey(other)).toBe('launch-template:lt-0def');
+  });
+
+  it('keeps apart the same name of different kinds, and node groups of different clusters', () => {
+    // Prepare
+    const tagSets: Record<string, string>[] = [
+      { [OwnerTag.AutoScalingGroup]: 'shared' },
+      { [OwnerTag.StackName]: 'shared' },
+      { [OwnerTag.ElasticBeanstalkEnvironment]: 'shared' },
+      { [OwnerTag.KarpenterNodePool]: 'shared' },
+      { [OwnerTag.Ec2Fleet]: 'shared' },
+      { [OwnerTag.SpotFleetRequest]: 'shared' },
+      { [OwnerTag.EksCluster]: 'prod', [OwnerTag.EksNodeGroup]: 'shared' },
+      { [OwnerTag.EksCluster]: 'test', [OwnerTag.EksNodeGroup]: 'shared' },
+    ];
+    const owners = tagSets.map(ownedBy);
+
+    // Assess
+    expect(new Set(owners.map(sourceKey)).size).toBe(owners.length);
+  });
+
+  it('words the fix as plain text as the annotation words it, long names whole', () => {
+    // Prepare: a stack name long enough that the annotation shortens it
+    const stack = 'prod-web-'.repeat(12);
+    const owner = ownedBy({ [OwnerTag.AutoScalingGroup]: 'web-asg', [OwnerTag.StackName]: stack });
+
+    // Assess
+    expect(fixAtSourceText(owner, Reason.NoProfile)).toBe(
+      `set an instance profile in a new launch configuration in stack ${stack}, or replacements repeat this`,
+    );
+    expect(fixAtSourceText(owner, Reason.ProfileWithoutRole, false)).toBe(
+      `add a role to it, or set another in a new launch configuration in stack ${stack}`,
+    );
+  });
+});
 
 describe('the annotation of an owned NON_COMPLIANT instance', () => {
   it('says what the issue example says, reason first', () => {

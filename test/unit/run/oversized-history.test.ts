@@ -127,6 +127,29 @@ describe('evaluateChange: an oversized notification whose history lags', () => {
     expect(waits).toEqual([]);
   });
 
+  it('fails, naming the resource, when the history item has no valid capture time (nothing would order it)', async () => {
+    // Prepare
+    const { reader, reads } = history({ ...itemAt(NOTIFIED_AT), configurationItemCaptureTime: 'not a time' });
+    const { deadline, sleep, waits } = clock(300_000);
+
+    // Act
+    const evaluated = evaluateChange({
+      invoking: oversized(),
+      eventLeftScope: false,
+      parameters,
+      history: () => reader,
+      deadline,
+      sleep,
+    });
+
+    // Assess
+    await expect(evaluated).rejects.toThrow(
+      'The configuration item of i-03402838daac1d611 has no valid configurationItemCaptureTime',
+    );
+    expect(reads()).toBe(1);
+    expect(waits).toEqual([]);
+  });
+
   it.each([
     ['the item is the one notified', NOTIFIED_AT, NOTIFIED_AT],
     ['the item is newer than the one notified', '2017-04-06T00:00:00.000Z', NOTIFIED_AT],
