@@ -124,7 +124,16 @@ export const scanPaths = (paths: readonly string[], parameters: RuleParameters):
       visit(join(path, entry.name), false);
     }
   };
-  for (const path of paths) visit(path, true);
+  for (const path of paths) {
+    const [readBefore, skippedBefore] = [files.length, skipped.length];
+    visit(path, true);
+    // A folder with nothing to read is a path given by mistake: passing it would pass a check unseen.
+    if (files.length === readBefore && skipped.length === skippedBefore) {
+      throw new ScanInputError(
+        `${path}: holds no template, CDK cloud assembly or Terraform plan (.json, .yaml, .yml, .template)`,
+      );
+    }
+  }
   return {
     findings: resources.map((resource) => decideScanned(resource, parameters)),
     files,

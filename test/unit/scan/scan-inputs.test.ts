@@ -173,6 +173,21 @@ describe('a folder', () => {
     expect(code).toBe(2);
     expect(stderr).toBe(`error: ${join(work, 'nowhere')}: no such file or directory\n`);
   });
+
+  it('that holds nothing to read: exit 2, naming it, so a mistyped folder never passes a check', async () => {
+    // Prepare
+    const empty = join(work, 'empty');
+    write('empty/notes.txt', 'no template here');
+
+    // Act
+    const { code, stderr } = await runCli('scan', ...TAG, empty);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      `error: ${empty}: holds no template, CDK cloud assembly or Terraform plan (.json, .yaml, .yml, .template)\n`,
+    );
+  });
 });
 
 describe('where a finding points', () => {
