@@ -4,27 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
 import { Reason } from '../../../src/rule/compliance.js';
+import { runCli } from '../../support/scan.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FIXTURES = `${ROOT}test/fixtures/`;
 const work = mkdtempSync(join(tmpdir(), 'scan-command-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const run = async (...argv: string[]) => {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-};
+const run = runCli;
 
 const json = async (...argv: string[]) => {
   const { code, stdout } = await run('scan', '--output', 'json', ...argv);
