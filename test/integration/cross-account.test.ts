@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateInstanceProfileCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { handler } from '../../src/handler.js';
 import { type LocalAws, startLocalAws } from '../support/aws/index.js';
 import { withChanges } from '../support/events.js';
+import { startForwardingProxy } from '../support/forwarding-proxy.js';
 import { lambdaContext } from '../support/lambda-context.js';
 import { type MotoServer, motoAvailable, startMoto } from '../support/moto.js';
 
@@ -42,13 +42,6 @@ interface RecordingProxy {
   stop(): Promise<void>;
 }
 
-const bodyOf = async (incoming: IncomingMessage): Promise<Buffer> => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of incoming) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-};
-
-/** JSON protocols name the operation in `x-amz-target`, the EC2 query protocol in the `Action` form field. */
 const operationOf = (incoming: IncomingMessage, body: Buffer): string => {
   const target = incoming.headers['x-amz-target'];
   if (typeof target === 'string') return target.split('.').pop() ?? target;
@@ -57,36 +50,14 @@ const operationOf = (incoming: IncomingMessage, body: Buffer): string => {
 
 const startRecordingProxy = async (upstream: string): Promise<RecordingProxy> => {
   const requests: SignedRequest[] = [];
-  const server: Server = createServer(async (incoming, outgoing) => {
-    const body = await bodyOf(incoming);
+  const proxy = await startForwardingProxy(upstream, (incoming, body) => {
     requests.push({
       operation: operationOf(incoming, body),
       accessKeyId: /Credential=([^/]+)\//.exec(incoming.headers.authorization ?? '')?.[1],
     });
-    const target = new URL(incoming.url ?? '/', upstream);
-    const forward = request(
-      target,
-      { method: incoming.method, headers: { ...incoming.headers, host: target.host } },
-      (response) => {
-        outgoing.writeHead(response.statusCode ?? 502, response.headers);
-        response.pipe(outgoing);
-      },
-    );
-    forward.on('error', () => outgoing.destroy());
-    forward.end(body);
+    return undefined;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // The SDK keeps connections alive; close() alone would wait for them.
-        server.closeAllConnections();
-      }),
-  };
+  return { ...proxy, requests };
 };
 
 /** The scheduled sample event, as the member account's organization rule sends it. */

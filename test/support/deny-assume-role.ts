@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startForwardingProxy } from './forwarding-proxy.js';
 
 /**
  * A proxy in front of moto's STS that refuses AssumeRole into the roles of some accounts, as STS does when
@@ -13,12 +12,6 @@ export interface DenyingStsProxy {
   stop(): Promise<void>;
 }
 
-const bodyOf = async (incoming: IncomingMessage): Promise<Buffer> => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of incoming) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-};
-
 /** STS's answer to an AssumeRole its trust policy refuses (the query protocol's error document). */
 const accessDenied = (roleArn: string) =>
   '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>' +
@@ -30,37 +23,15 @@ export const startDenyingStsProxy = async (
   deniedAccounts: readonly string[],
 ): Promise<DenyingStsProxy> => {
   const denied: string[] = [];
-  const server = createServer(async (incoming, outgoing) => {
-    const body = await bodyOf(incoming);
+  const proxy = await startForwardingProxy(upstream, (_incoming, body) => {
     const form = new URLSearchParams(body.toString('utf8'));
     const roleArn = form.get('RoleArn') ?? '';
     const account = /^arn:[^:]+:iam::(\d{12}):role\//.exec(roleArn)?.[1];
-    if (form.get('Action') === 'AssumeRole' && account !== undefined && deniedAccounts.includes(account)) {
-      denied.push(roleArn);
-      outgoing.writeHead(403, { 'content-type': 'text/xml' }).end(accessDenied(roleArn));
-      return;
+    if (form.get('Action') !== 'AssumeRole' || account === undefined || !deniedAccounts.includes(account)) {
+      return undefined;
     }
-    const target = new URL(incoming.url ?? '/', upstream);
-    const forward = request(
-      target,
-      { method: incoming.method, headers: { ...incoming.headers, host: target.host } },
-      (response) => {
-        outgoing.writeHead(response.statusCode ?? 502, response.headers);
-        response.pipe(outgoing);
-      },
-    );
-    forward.on('error', () => outgoing.destroy());
-    forward.end(body);
+    denied.push(roleArn);
+    return { status: 403, contentType: 'text/xml', body: accessDenied(roleArn) };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    denied,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return { ...proxy, denied };
 };
